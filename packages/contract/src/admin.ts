@@ -1,0 +1,80 @@
+import { Type, type Static } from '@sinclair/typebox';
+
+const Name = Type.String({ pattern: '^[a-z][a-z0-9_]{0,23}$', description: 'lower case letters, digits and underscores; starts with a letter; up to 24 characters' });
+
+export const ImportPluginRequest = Type.Object(
+  {
+    name: Name,
+    /** http(s) URL the gateway fetches, or a label for `spec` (e.g. the local file path). */
+    source: Type.Optional(Type.String({ minLength: 1, maxLength: 2048 })),
+    /** The spec document itself (JSON or YAML text), when the caller read it locally. */
+    spec: Type.Optional(Type.String({ minLength: 1 })),
+    baseUrl: Type.Optional(Type.String({ pattern: '^https?://', maxLength: 2048 })),
+    allowPrivateNetwork: Type.Optional(Type.Boolean()),
+    timeoutMs: Type.Optional(Type.Integer({ minimum: 100, maximum: 600000 })),
+  },
+  { additionalProperties: false },
+);
+export type ImportPluginRequest = Static<typeof ImportPluginRequest>;
+
+export const CreatePrincipalRequest = Type.Object(
+  {
+    name: Type.String({ pattern: '^[A-Za-z0-9][A-Za-z0-9_.@-]{0,63}$' }),
+    kind: Type.Optional(Type.Union([Type.Literal('user'), Type.Literal('service')])),
+    roles: Type.Optional(Type.Array(Type.String({ pattern: '^[a-z][a-z0-9_-]{0,31}$' }), { maxItems: 32 })),
+  },
+  { additionalProperties: false },
+);
+export type CreatePrincipalRequest = Static<typeof CreatePrincipalRequest>;
+
+export const UpdatePrincipalRequest = Type.Object(
+  {
+    roles: Type.Optional(Type.Array(Type.String({ pattern: '^[a-z][a-z0-9_-]{0,31}$' }), { maxItems: 32 })),
+    disabled: Type.Optional(Type.Boolean()),
+  },
+  { additionalProperties: false },
+);
+export type UpdatePrincipalRequest = Static<typeof UpdatePrincipalRequest>;
+
+export const CreateKeyRequest = Type.Object(
+  {
+    /** Principal id or name. */
+    principal: Type.String({ minLength: 1 }),
+    name: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
+    expiresAt: Type.Optional(Type.String({ format: 'date-time' })),
+    expiresInDays: Type.Optional(Type.Integer({ minimum: 1, maximum: 3650 })),
+  },
+  { additionalProperties: false },
+);
+export type CreateKeyRequest = Static<typeof CreateKeyRequest>;
+
+export const CreateGrantRequest = Type.Object(
+  {
+    /** `principal:<id or name>` or `role:<role>`. */
+    subject: Type.String({ pattern: '^(principal|role):.+$' }),
+    /** `plugin:<name>` or `tool:<name>`. */
+    target: Type.String({ pattern: '^(plugin|tool):.+$' }),
+    environment: Type.Optional(Type.String({ pattern: '^(\\*|[a-z][a-z0-9_-]{0,31})$' })),
+    effect: Type.Optional(Type.Union([Type.Literal('allow'), Type.Literal('deny')])),
+    requireApproval: Type.Optional(Type.Boolean()),
+    expiresAt: Type.Optional(Type.String({ format: 'date-time' })),
+  },
+  { additionalProperties: false },
+);
+export type CreateGrantRequest = Static<typeof CreateGrantRequest>;
+
+export const AuditQueryString = Type.Object(
+  {
+    principal: Type.Optional(Type.String()),
+    action: Type.Optional(Type.String()),
+    decision: Type.Optional(Type.Union([Type.Literal('allow'), Type.Literal('deny'), Type.Literal('approval_required')])),
+    errorCode: Type.Optional(Type.String()),
+    since: Type.Optional(Type.String({ format: 'date-time' })),
+    until: Type.Optional(Type.String({ format: 'date-time' })),
+    before: Type.Optional(Type.Integer({ minimum: 1 })),
+    after: Type.Optional(Type.Integer({ minimum: 0 })),
+    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000 })),
+  },
+  { additionalProperties: false },
+);
+export type AuditQueryString = Static<typeof AuditQueryString>;

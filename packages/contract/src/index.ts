@@ -1,0 +1,3 @@
+export * from './admin.js';
+export * from './error-body.js';
+export * from './invoke.js';

@@ -1,0 +1,32 @@
+import type { Clock } from '../ports/clock.js';
+import type { AuditSink } from '../ports/audit-sink.js';
+import type { ApiKeyStore } from '../store/api-key-store.js';
+import type { AuditStore } from '../store/audit-store.js';
+import type { CachedToolCatalog } from '../store/cached-tool-catalog.js';
+import type { GrantStore } from '../store/grant-store.js';
+import type { MetaStore } from '../store/meta-store.js';
+import type { PluginStore } from '../store/plugin-store.js';
+import type { PrincipalStore } from '../store/principal-store.js';
+import type { GrantIndex } from '../policy/grant-index.js';
+
+/** The stores and caches administrative use cases work on (wired in main.ts). */
+export interface AdminContext {
+  readonly principals: PrincipalStore;
+  readonly keys: ApiKeyStore;
+  readonly plugins: PluginStore;
+  readonly grants: GrantStore;
+  readonly auditLog: AuditStore;
+  readonly meta: MetaStore;
+  readonly catalog: CachedToolCatalog;
+  readonly grantIndex: GrantIndex;
+  readonly audit: AuditSink;
+  readonly clock: Clock;
+  /** Fetches a spec or manifest through the SSRF-safe fetcher. */
+  readonly fetchText: (url: string, allowPrivateNetwork: boolean) => Promise<string>;
+  readonly defaultTimeoutMs: number;
+}
+
+/** Reload the in-memory grant index after a grant change (the hot path reads only the index). */
+export async function refreshGrants(ctx: AdminContext): Promise<void> {
+  ctx.grantIndex.load(await ctx.grants.list());
+}

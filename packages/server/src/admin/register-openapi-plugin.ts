@@ -1,0 +1,66 @@
+import { randomUUID } from 'node:crypto';
+import { GatewayError } from '../core/gateway-error.js';
+import type { Plugin } from '../core/plugin.js';
+import type { Tool } from '../core/tool.js';
+import { loadSpecSource } from '../plugins/load-spec-source.js';
+import { importOpenApi } from '../plugins/openapi/import-openapi.js';
+import { parseSpecDocument } from '../plugins/parse-spec-document.js';
+import type { AdminContext } from './admin-context.js';
+
+export interface RegisterPluginInput {
+  readonly name: string;
+  /** URL or file path of the spec; with `specText`, only a label of where it came from. */
+  readonly source: string;
+  readonly specText?: string;
+  readonly baseUrl?: string;
+  readonly allowPrivateNetwork?: boolean;
+  readonly timeoutMs?: number;
+}
+
+export interface RegisteredPlugin {
+  readonly plugin: Plugin;
+  readonly tools: readonly Tool[];
+  readonly warnings: readonly unknown[];
+  readonly failures: readonly unknown[];
+}
+
+/** Imports an OpenAPI document as a plugin with its tools, stores them, and refreshes the catalog. */
+export async function registerOpenApiPlugin(ctx: AdminContext, input: RegisterPluginInput): Promise<RegisteredPlugin> {
+  const allowPrivateNetwork = input.allowPrivateNetwork ?? false;
+  const text =
+    input.specText ??
+    (await loadSpecSource(input.source, { fetchText: (url) => ctx.fetchText(url, allowPrivateNetwork) })).text;
+  const doc = parseSpecDocument(text);
+  const imported = importOpenApi(doc, { pluginName: input.name, ...(input.baseUrl !== undefined ? { baseUrl: input.baseUrl } : {}) });
+  const baseUrl = imported.baseUrl;
+  if (baseUrl === undefined || !/^https?:\/\//.test(baseUrl)) {
+    throw new GatewayError('SPEC_INVALID', {
+      message: `The spec has no absolute server URL${baseUrl ? ` ("${baseUrl}")` : ''}. Pass baseUrl with the import.`,
+      details: { field: 'servers' },
+    });
+  }
+  if (imported.tools.length === 0) {
+    throw new GatewayError('SPEC_INVALID', {
+      message: 'The spec has no operation that could be imported. Fix the operations listed in "details".',
+      details: { failures: imported.failures },
+    });
+  }
+  const now = new Date(ctx.clock.now()).toISOString();
+  const plugin: Plugin = {
+    id: randomUUID(),
+    name: input.name,
+    kind: 'openapi',
+    title: imported.title,
+    description: imported.description,
+    baseUrl,
+    allowPrivateNetwork,
+    timeoutMs: input.timeoutMs ?? ctx.defaultTimeoutMs,
+    status: 'active',
+    source: input.source,
+    createdAt: now,
+  };
+  const tools: Tool[] = imported.tools.map((draft) => ({ ...draft, id: randomUUID(), pluginId: plugin.id, pluginName: plugin.name, status: 'active' }));
+  await ctx.plugins.insert(plugin, tools);
+  await ctx.catalog.reload();
+  return { plugin, tools, warnings: imported.warnings, failures: imported.failures };
+}

@@ -1,0 +1,34 @@
+import type { Command } from 'commander';
+import type { InvokeResponse, ToolListResponse } from '@toolgate/contract';
+import { CliError } from '../gateway-client.js';
+import type { CliContext } from '../cli-context.js';
+import { printJson, printTable } from '../output.js';
+
+/** `toolgate tools` and `toolgate call`: what the key's principal sees and may run. */
+export function addToolCommands(program: Command, cli: CliContext): void {
+  program
+    .command('tools')
+    .description('list the tools your key may invoke')
+    .action(async () => {
+      const res = await cli.client().request<ToolListResponse>('GET', '/v1/tools');
+      if (cli.json()) return printJson(res);
+      printTable(res.tools.map((t) => ({ ...t, description: t.description.split('\n')[0] })), ['name', 'riskTier', 'plugin', 'description']);
+    });
+
+  program
+    .command('call <tool>')
+    .description('invoke a tool through the full pipeline')
+    .option('-a, --args <json>', 'arguments as a JSON object', '{}')
+    .action(async (tool: string, opts: { args: string }) => {
+      let args: unknown;
+      try {
+        args = JSON.parse(opts.args);
+      } catch {
+        throw new CliError(`--args is not valid JSON: ${opts.args}. Pass an object such as '{"orderId": "ord_1001"}'.`);
+      }
+      const res = await cli.client().request<InvokeResponse>('POST', `/v1/tools/${encodeURIComponent(tool)}/invoke`, { arguments: args });
+      if (cli.json()) return printJson(res);
+      process.stdout.write(`${res.tool} → upstream ${res.upstreamStatus}${res.isError ? ' (tool error)' : ''}${res.truncated ? ' (truncated)' : ''}  call ${res.callId}\n`);
+      process.stdout.write(`${typeof res.content === 'string' ? res.content : JSON.stringify(res.content, null, 2)}\n`);
+    });
+}

@@ -1,0 +1,61 @@
+import { Type, type Static } from '@sinclair/typebox';
+
+/** A string enum as plain JSON Schema `enum`, so validation errors list the allowed values. */
+function StringEnum<T extends string[]>(values: [...T], opts: { default?: T[number] } = {}) {
+  return Type.Unsafe<T[number]>({ type: 'string', enum: values, ...opts });
+}
+
+const RiskTier = StringEnum(['read', 'write', 'consequential', 'destructive']);
+
+/** Plugins declared in the config file are imported at start when they do not exist yet. */
+const DeclaredPlugin = Type.Object(
+  {
+    name: Type.String({ pattern: '^[a-z][a-z0-9_]{0,23}$', description: 'plugin name: lower case, digits, underscore; up to 24 characters' }),
+    source: Type.String({ minLength: 1, description: 'path or http(s) URL of the OpenAPI document' }),
+    baseUrl: Type.Optional(Type.String({ pattern: '^https?://', description: 'absolute http(s) URL that overrides the spec servers' })),
+    allowPrivateNetwork: Type.Boolean({ default: false }),
+    timeoutMs: Type.Optional(Type.Integer({ minimum: 100, maximum: 600_000 })),
+  },
+  { additionalProperties: false },
+);
+
+export const ConfigSchema = Type.Object(
+  {
+    server: Type.Object(
+      {
+        host: Type.String({ default: '127.0.0.1', minLength: 1 }),
+        port: Type.Integer({ default: 8787, minimum: 0, maximum: 65535 }),
+        bodyLimitBytes: Type.Integer({ default: 1_048_576, minimum: 1024, maximum: 104_857_600 }),
+        publicUrl: Type.Optional(Type.String({ pattern: '^https?://' })),
+      },
+      { additionalProperties: false, default: {} },
+    ),
+    dataDir: Type.String({ default: './data', minLength: 1 }),
+    environment: Type.String({ default: 'development', pattern: '^[a-z][a-z0-9_-]{0,31}$' }),
+    logLevel: StringEnum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], { default: 'info' }),
+    limits: Type.Object(
+      {
+        callsPerMinutePerPrincipal: Type.Integer({ default: 600, minimum: 1 }),
+        upstreamTimeoutMs: Type.Integer({ default: 30_000, minimum: 100, maximum: 600_000 }),
+        maxResponseBytes: Type.Integer({ default: 5_000_000, minimum: 1024 }),
+        maxOutputChars: Type.Integer({ default: 100_000, minimum: 100 }),
+      },
+      { additionalProperties: false, default: {} },
+    ),
+    approval: Type.Object(
+      { requiredTiers: Type.Array(RiskTier, { default: ['consequential', 'destructive'], uniqueItems: true }) },
+      { additionalProperties: false, default: {} },
+    ),
+    plugins: Type.Array(DeclaredPlugin, { default: [] }),
+    examples: Type.Object(
+      {
+        orders: Type.Boolean({ default: false, description: 'start the example orders API and register it as plugin "orders"' }),
+      },
+      { additionalProperties: false, default: {} },
+    ),
+  },
+  { additionalProperties: false },
+);
+
+export type ToolgateConfig = Static<typeof ConfigSchema>;
+export type DeclaredPluginConfig = Static<typeof DeclaredPlugin>;

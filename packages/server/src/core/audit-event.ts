@@ -1,0 +1,36 @@
+import type { ErrorCode } from './errors.js';
+
+export type AuditDecision = 'allow' | 'deny' | 'approval_required';
+/** `tool_error`: the upstream ran and answered a 4xx; `error`: it failed; `not_run`: denied before execution. */
+export type AuditOutcome = 'success' | 'tool_error' | 'error' | 'not_run';
+export type Surface = 'rest' | 'mcp' | 'chat' | 'cli' | 'admin';
+
+/** One append-only record of a call or an administrative decision. Never holds raw arguments or secrets. */
+export interface AuditEvent {
+  readonly callId: string;
+  readonly time: string;
+  readonly type: 'tool_call' | 'admin';
+  readonly surface: Surface;
+  readonly requestId: string;
+  readonly environment: string;
+  readonly principalId: string | null;
+  readonly principalName: string | null;
+  /** Tool name for calls, admin action (e.g. `keys.revoke`) for admin events. */
+  readonly action: string;
+  readonly pluginName: string | null;
+  readonly toolHash: string | null;
+  readonly decision: AuditDecision;
+  /** Which grants decided, or why the call was stopped (audit-only wording). */
+  readonly reason: string | null;
+  readonly errorCode: ErrorCode | null;
+  readonly outcome: AuditOutcome;
+  readonly upstreamStatus: number | null;
+  readonly latencyMs: number;
+  /** SHA-256 of the RFC 8785 canonical arguments. */
+  readonly argsDigest: string | null;
+}
+
+/** A stored audit event, with its position in the log. */
+export interface StoredAuditEvent extends AuditEvent {
+  readonly seq: number;
+}

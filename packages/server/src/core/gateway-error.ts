@@ -1,0 +1,37 @@
+import { ERRORS, type ErrorCode } from './errors.js';
+
+/**
+ * The only way a stage stops a call. Anything else thrown is a bug and becomes INTERNAL (fail closed).
+ * `message` is safe to show callers; `details` names the offending field; `reason` is for the audit log only.
+ */
+export class GatewayError extends Error {
+  readonly code: ErrorCode;
+  readonly details: Record<string, unknown> | undefined;
+  /** Internal, audit-only explanation (never sent to callers). */
+  readonly reason: string | undefined;
+  /** Seconds after which a retry may succeed (RATE_LIMITED). */
+  readonly retryAfterSeconds: number | undefined;
+
+  constructor(
+    code: ErrorCode,
+    opts: { message?: string; details?: Record<string, unknown>; reason?: string; retryAfterSeconds?: number } = {},
+  ) {
+    super(opts.message ?? ERRORS[code].message);
+    this.name = 'GatewayError';
+    this.code = code;
+    this.details = opts.details;
+    this.reason = opts.reason;
+    this.retryAfterSeconds = opts.retryAfterSeconds;
+  }
+
+  get httpStatus(): number {
+    return ERRORS[this.code].http;
+  }
+}
+
+/** Converts any thrown value into a GatewayError; unknown values become INTERNAL. */
+export function toGatewayError(err: unknown): GatewayError {
+  if (err instanceof GatewayError) return err;
+  const reason = err instanceof Error ? `${err.name}: ${err.message}` : `non-error thrown: ${String(err)}`;
+  return new GatewayError('INTERNAL', { reason });
+}

@@ -1,0 +1,56 @@
+import { randomUUID } from 'node:crypto';
+import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyInstance } from 'fastify';
+import { GatewayError, toGatewayError } from '../core/gateway-error.js';
+import { fromFrameworkError, sendError } from './error-reply.js';
+import type { HttpServices } from './http-services.js';
+import { registerAdminGrantRoutes } from './routes/admin-grant-routes.js';
+import { registerAdminPluginRoutes } from './routes/admin-plugin-routes.js';
+import { registerAdminPrincipalRoutes } from './routes/admin-principal-routes.js';
+import { registerHealthRoutes } from './routes/health-routes.js';
+import { auditRefusedInvoke, INVOKE_ROUTE, registerToolRoutes } from './routes/tool-routes.js';
+
+const REQUEST_ID = /^[A-Za-z0-9._-]{1,128}$/;
+
+/** The Fastify app: REST tool surface, admin API, health and the console placeholder. */
+export function buildHttpApp(services: HttpServices, logger: FastifyBaseLogger, db: { ping(): Promise<void> }): FastifyInstance {
+  const app = Fastify({
+    loggerInstance: logger,
+    disableRequestLogging: true,
+    bodyLimit: services.bodyLimitBytes,
+    // Honour a caller's well-formed request id so traces join up; otherwise mint one.
+    genReqId: (req) => {
+      const given = req.headers['x-request-id'];
+      return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
+    },
+    // Unknown fields are errors, never silently removed.
+    ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true, allErrors: false } },
+  });
+
+  app.addHook('onRequest', async (req, reply) => {
+    void reply.header('x-request-id', req.id);
+  });
+
+  app.setErrorHandler(async (error: FastifyError, req, reply) => {
+    let err = error instanceof GatewayError ? error : fromFrameworkError(error, services.bodyLimitBytes);
+    if (err && !(error instanceof GatewayError) && req.routeOptions.url === INVOKE_ROUTE) {
+      // The framework refused the invoke body before our handler ran: audit it through the pipeline.
+      err = await auditRefusedInvoke(services, req, err);
+    }
+    if (!err) {
+      err = toGatewayError(error);
+      req.log.error({ err: error, requestId: req.id }, 'unexpected error');
+    }
+    return sendError(req, reply, err);
+  });
+
+  app.setNotFoundHandler(async (req, reply) =>
+    sendError(req, reply, new GatewayError('NOT_FOUND', { message: `No route ${req.method} ${req.url.split('?')[0] ?? ''}. See docs/api.md for the endpoints.` })),
+  );
+
+  registerHealthRoutes(app, services, db);
+  registerToolRoutes(app, services);
+  registerAdminPluginRoutes(app, services);
+  registerAdminPrincipalRoutes(app, services);
+  registerAdminGrantRoutes(app, services);
+  return app;
+}

@@ -1,0 +1,70 @@
+import type { FastifyInstance } from 'fastify';
+import { ImportPluginRequest } from '@toolgate/contract';
+import { refreshGrants } from '../../admin/admin-context.js';
+import { registerOpenApiPlugin } from '../../admin/register-openapi-plugin.js';
+import { GatewayError } from '../../core/gateway-error.js';
+import { auditAdmin, requireAdmin } from '../admin-auth.js';
+import type { HttpServices } from '../http-services.js';
+import { toolView } from './tool-routes.js';
+
+export function registerAdminPluginRoutes(app: FastifyInstance, services: HttpServices): void {
+  const ctx = services.admin;
+
+  app.get('/v1/admin/plugins', async (req) => {
+    await requireAdmin(services, req, 'plugins.list');
+    const tools = await ctx.plugins.listTools();
+    const plugins = await ctx.plugins.list();
+    return { plugins: plugins.map((p) => ({ ...p, toolCount: tools.filter((t) => t.pluginId === p.id).length })) };
+  });
+
+  app.get<{ Params: { name: string } }>('/v1/admin/plugins/:name', async (req) => {
+    await requireAdmin(services, req, 'plugins.show');
+    const plugin = await ctx.plugins.require(req.params.name);
+    const tools = await ctx.plugins.listTools(plugin.id);
+    return { plugin, tools: tools.map((t) => ({ ...toolView(t), status: t.status, sourceName: t.sourceName, binding: t.binding })) };
+  });
+
+  app.post<{ Body: ImportPluginRequest }>('/v1/admin/plugins', { schema: { body: ImportPluginRequest } }, async (req, reply) => {
+    const admin = await requireAdmin(services, req, 'plugins.import');
+    const body = req.body;
+    if (body.spec === undefined && body.source === undefined) {
+      throw new GatewayError('BAD_REQUEST', { message: 'Send either "source" (an http(s) URL) or "spec" (the document text).', details: { path: 'body/source' } });
+    }
+    if (body.spec === undefined && body.source !== undefined && !/^https?:\/\//.test(body.source)) {
+      throw new GatewayError('BAD_REQUEST', {
+        message: '"source" must be an http(s) URL; to import a local file, send its text as "spec" (the CLI does this for you).',
+        details: { path: 'body/source' },
+      });
+    }
+    const result = await registerOpenApiPlugin(ctx, {
+      name: body.name,
+      source: body.source ?? 'inline',
+      ...(body.spec !== undefined ? { specText: body.spec } : {}),
+      ...(body.baseUrl !== undefined ? { baseUrl: body.baseUrl } : {}),
+      ...(body.allowPrivateNetwork !== undefined ? { allowPrivateNetwork: body.allowPrivateNetwork } : {}),
+      ...(body.timeoutMs !== undefined ? { timeoutMs: body.timeoutMs } : {}),
+    });
+    await auditAdmin(services, req, 'plugins.import', admin, 'allow', undefined, `imported ${result.plugin.name} with ${result.tools.length} tools`);
+    return reply.code(201).send({
+      plugin: result.plugin,
+      tools: result.tools.map(toolView),
+      warnings: result.warnings,
+      failures: result.failures,
+    });
+  });
+
+  app.delete<{ Params: { name: string } }>('/v1/admin/plugins/:name', async (req) => {
+    const admin = await requireAdmin(services, req, 'plugins.remove');
+    const removed = await ctx.plugins.remove(req.params.name);
+    await ctx.catalog.reload();
+    await refreshGrants(ctx);
+    await auditAdmin(services, req, 'plugins.remove', admin, 'allow', undefined, `removed ${req.params.name}: ${removed.tools} tools, ${removed.grants} grants`);
+    return { removed: req.params.name, ...removed };
+  });
+
+  app.get('/v1/admin/tools', async (req) => {
+    await requireAdmin(services, req, 'tools.list');
+    const tools = await ctx.plugins.listTools();
+    return { tools: tools.map((t) => ({ ...toolView(t), status: t.status })) };
+  });
+}

@@ -1,0 +1,161 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { pino, type Logger as PinoLogger } from 'pino';
+import type { AdminContext } from './admin/admin-context.js';
+import { refreshGrants } from './admin/admin-context.js';
+import { bootstrapAdmin } from './admin/bootstrap-admin.js';
+import { registerOpenApiPlugin } from './admin/register-openapi-plugin.js';
+import { GroupCommitAuditWriter } from './audit/group-commit-audit-writer.js';
+import type { ToolgateConfig } from './config/config-schema.js';
+import { HttpConnector } from './connectors/http-connector.js';
+import { closeAgents, safeFetch } from './connectors/safe-fetch.js';
+import { GatewayError } from './core/gateway-error.js';
+import { ADMIN_ROLE } from './core/principal.js';
+import { buildHttpApp } from './http/build-app.js';
+import { MemoryRateLimiter } from './limits/principal-rate-limiter.js';
+import type { PipelineDeps } from './pipeline/pipeline-deps.js';
+import { GrantIndex } from './policy/grant-index.js';
+import { systemClock, type Clock } from './ports/clock.js';
+import { ApiKeyStore } from './store/api-key-store.js';
+import { AuditStore } from './store/audit-store.js';
+import { CachedToolCatalog } from './store/cached-tool-catalog.js';
+import { GrantStore } from './store/grant-store.js';
+import { MetaStore } from './store/meta-store.js';
+import { openSqliteDatabase } from './store/open-database.js';
+import { PluginStore } from './store/plugin-store.js';
+import { PrincipalStore } from './store/principal-store.js';
+import { sql } from 'kysely';
+
+export const VERSION = '0.1.0';
+
+/** The repository root, for the examples and the console placeholder (works from src/ and dist/). */
+const REPO_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
+
+export interface StartOptions {
+  readonly clock?: Clock;
+  /** Replaces the pino logger (tests pass a silent one). */
+  readonly logger?: PinoLogger;
+}
+
+export interface RunningGateway {
+  readonly url: string;
+  readonly pipeline: PipelineDeps;
+  readonly admin: AdminContext;
+  /** The first-run admin key, present only on the run that created it. */
+  readonly firstRunAdminKey: string | undefined;
+  /** Base URL of the example orders API when `examples.orders` is on. */
+  readonly exampleOrdersUrl: string | undefined;
+  close(): Promise<void>;
+}
+
+/** The composition root: the only place that wires adapters to ports. */
+export async function startGateway(config: ToolgateConfig, opts: StartOptions = {}): Promise<RunningGateway> {
+  const clock = opts.clock ?? systemClock;
+  const logger = opts.logger ?? pino({ level: config.logLevel });
+  const store = await openSqliteDatabase(join(config.dataDir, 'toolgate.db'));
+  const cleanups: (() => Promise<void>)[] = [() => store.close()];
+  try {
+    const plugins = new PluginStore(store.db);
+    const catalog = new CachedToolCatalog(plugins);
+    const grantIndex = new GrantIndex(clock);
+    const auditLog = new AuditStore(store.db);
+    const auditWriter = new GroupCommitAuditWriter(auditLog);
+    cleanups.unshift(() => auditWriter.drain());
+    const keys = new ApiKeyStore(store.db);
+    const admin: AdminContext = {
+      principals: new PrincipalStore(store.db), keys, plugins, grants: new GrantStore(store.db), auditLog,
+      meta: new MetaStore(store.db), catalog, grantIndex, audit: auditWriter, clock,
+      defaultTimeoutMs: config.limits.upstreamTimeoutMs,
+      fetchText: async (url, allowPrivateNetwork) => {
+        const res = await safeFetch(url, {
+          timeoutMs: 20_000, maxBytes: 20_000_000, allowPrivateNetwork, redirects: 'follow-checked',
+        }).catch((err: unknown) => {
+          const why = err instanceof GatewayError ? (err.reason ?? err.message) : String(err);
+          throw new GatewayError('SPEC_FETCH_FAILED', { message: `Could not fetch ${url}: ${why}. Check the URL, and that the gateway may reach it.`, reason: why });
+        });
+        if (res.status >= 400) throw new GatewayError('SPEC_FETCH_FAILED', { message: `Fetching ${url} answered HTTP ${res.status}. Check the URL.` });
+        return res.body.toString('utf8');
+      },
+    };
+    await catalog.reload();
+    await refreshGrants(admin);
+
+    const pipeline: PipelineDeps = {
+      credentials: keys, catalog, authorizer: grantIndex,
+      rateLimiter: new MemoryRateLimiter({ points: config.limits.callsPerMinutePerPrincipal, durationSeconds: 60 }),
+      executor: new HttpConnector(), audit: auditWriter, clock, logger,
+      settings: {
+        environment: config.environment, approvalTiers: config.approval.requiredTiers,
+        maxOutputChars: config.limits.maxOutputChars, maxResponseBytes: config.limits.maxResponseBytes,
+      },
+    };
+
+    const firstRun = await bootstrapAdmin(admin);
+    const exampleOrdersUrl = config.examples.orders ? await startExampleOrders(admin, cleanups) : undefined;
+    for (const declared of config.plugins) {
+      if (await plugins.findByName(declared.name)) continue;
+      await registerOpenApiPlugin(admin, {
+        name: declared.name, source: declared.source, allowPrivateNetwork: declared.allowPrivateNetwork,
+        ...(declared.baseUrl !== undefined ? { baseUrl: declared.baseUrl } : {}),
+        ...(declared.timeoutMs !== undefined ? { timeoutMs: declared.timeoutMs } : {}),
+      });
+      logger.info({ plugin: declared.name }, 'imported plugin declared in config');
+    }
+
+    const app = buildHttpApp(
+      { pipeline, admin, bodyLimitBytes: config.server.bodyLimitBytes, version: VERSION, consoleIndexPath: join(REPO_ROOT, 'packages/console/index.html') },
+      logger,
+      { ping: async () => { await sql`select 1`.execute(store.db); } },
+    );
+    await app.listen({ host: config.server.host, port: config.server.port });
+    cleanups.unshift(() => app.close());
+    cleanups.push(() => closeAgents());
+    const address = app.server.address();
+    const port = typeof address === 'object' && address ? address.port : config.server.port;
+    const host = config.server.host.includes(':') ? `[${config.server.host}]` : config.server.host;
+    return {
+      url: config.server.publicUrl ?? `http://${host}:${port}`,
+      pipeline, admin, firstRunAdminKey: firstRun?.key, exampleOrdersUrl,
+      close: () => runCleanups(cleanups),
+    };
+  } catch (err) {
+    await runCleanups(cleanups);
+    throw err;
+  }
+}
+
+async function runCleanups(cleanups: (() => Promise<void>)[]): Promise<void> {
+  for (const cleanup of cleanups.splice(0)) await cleanup();
+}
+
+interface OrdersApi { url: string; close(): Promise<void> }
+
+/**
+ * Starts the example orders API next to the gateway. On the first run it becomes plugin "orders"
+ * (allowlisted for loopback) with a grant for the admin role; later runs only point it at the new port.
+ */
+async function startExampleOrders(admin: AdminContext, cleanups: (() => Promise<void>)[]): Promise<string> {
+  const serverFile = join(REPO_ROOT, 'examples/orders/server.mjs');
+  const specFile = join(REPO_ROOT, 'examples/orders/openapi.yaml');
+  if (!existsSync(serverFile)) throw new GatewayError('CONFIG_INVALID', { message: `examples.orders is on but ${serverFile} is missing. Turn examples.orders off.` });
+  const mod = (await import(pathToFileURL(serverFile).href)) as { startOrdersApi(opts?: { port?: number }): Promise<OrdersApi> };
+  const api = await mod.startOrdersApi({ port: 0 });
+  cleanups.push(() => api.close());
+  const now = new Date(admin.clock.now());
+  if ((await admin.meta.get('examples.orders.seeded')) === undefined) {
+    if (!(await admin.plugins.findByName('orders'))) {
+      await registerOpenApiPlugin(admin, { name: 'orders', source: specFile, baseUrl: api.url, allowPrivateNetwork: true });
+      await admin.grants.create(
+        { subjectType: 'role', subject: ADMIN_ROLE, targetType: 'plugin', target: 'orders', environment: '*', effect: 'allow', requireApproval: false, expiresAt: null },
+        now,
+      );
+      await refreshGrants(admin);
+    }
+    await admin.meta.set('examples.orders.seeded', now.toISOString());
+  } else if (await admin.plugins.findByName('orders')) {
+    await admin.plugins.setBaseUrl('orders', api.url, now);
+    await admin.catalog.reload();
+  }
+  return api.url;
+}

@@ -1,0 +1,33 @@
+import type { RiskTier } from '../core/tool.js';
+import type { AuditSink } from '../ports/audit-sink.js';
+import type { Authorizer } from '../ports/authorizer.js';
+import type { Clock } from '../ports/clock.js';
+import type { CredentialStore } from '../ports/credential-store.js';
+import type { Logger } from '../ports/logger.js';
+import type { RateLimiter } from '../ports/rate-limiter.js';
+import type { ToolCatalog } from '../ports/tool-catalog.js';
+import type { ToolExecutor } from '../ports/tool-executor.js';
+
+export interface PipelineSettings {
+  /** The environment this gateway serves; grants are matched against it. */
+  readonly environment: string;
+  /** Tools of these tiers need approval before they run. */
+  readonly approvalTiers: readonly RiskTier[];
+  /** Characters of output returned to the caller before the truncation marker. */
+  readonly maxOutputChars: number;
+  /** Hard cap on bytes read from an upstream response. */
+  readonly maxResponseBytes: number;
+}
+
+/** Everything `runToolCall` needs, wired by the composition root (main.ts). */
+export interface PipelineDeps {
+  readonly credentials: CredentialStore;
+  readonly catalog: ToolCatalog;
+  readonly authorizer: Authorizer;
+  readonly rateLimiter: RateLimiter;
+  readonly executor: ToolExecutor;
+  readonly audit: AuditSink;
+  readonly clock: Clock;
+  readonly logger: Logger;
+  readonly settings: PipelineSettings;
+}

@@ -1,0 +1,16 @@
+import { GatewayError } from '../../core/gateway-error.js';
+import type { AuthenticatedCall, ResolvedCall } from '../call-types.js';
+import type { PipelineDeps } from '../pipeline-deps.js';
+import { toolVisibility } from '../tool-visibility.js';
+
+/**
+ * Finds the tool. A tool that does not exist, is not active, or that the caller may not invoke is
+ * reported the same way, so callers cannot probe for tools they cannot see.
+ */
+export function resolveTool(deps: PipelineDeps, call: AuthenticatedCall): ResolvedCall {
+  const entry = deps.catalog.get(call.toolName);
+  if (!entry) throw new GatewayError('TOOL_NOT_FOUND', { reason: 'no tool with this name' });
+  const visibility = toolVisibility(deps, call.principal, entry);
+  if (!visibility.visible) throw new GatewayError('TOOL_NOT_FOUND', { reason: visibility.reason });
+  return { ...call, tool: entry.tool, plugin: entry.plugin };
+}

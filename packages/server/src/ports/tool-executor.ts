@@ -1,0 +1,28 @@
+import type { Plugin } from '../core/plugin.js';
+import type { Tool } from '../core/tool.js';
+
+/** What an upstream answered, before output filtering. */
+export interface UpstreamResult {
+  readonly status: number;
+  readonly contentType: string;
+  /** Parsed JSON when the upstream sent JSON, otherwise text. */
+  readonly body: unknown;
+  /** Size of the raw body in bytes. */
+  readonly bytes: number;
+}
+
+export interface ExecutionRequest {
+  readonly plugin: Plugin;
+  readonly tool: Tool;
+  readonly args: Readonly<Record<string, unknown>>;
+  readonly timeoutMs: number;
+  readonly maxResponseBytes: number;
+}
+
+/**
+ * Runs a validated, authorized call upstream (connectors implement it). Throws a GatewayError
+ * with an UPSTREAM_* or EGRESS_BLOCKED code; an upstream 4xx is a result, not an error.
+ */
+export interface ToolExecutor {
+  execute(req: ExecutionRequest): Promise<UpstreamResult>;
+}

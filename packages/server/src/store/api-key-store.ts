@@ -1,0 +1,81 @@
+import type { Kysely } from 'kysely';
+import { generateApiKey, hashKeySecret } from '../core/api-key-format.js';
+import { GatewayError } from '../core/gateway-error.js';
+import type { Principal } from '../core/principal.js';
+import type { CredentialStore, StoredApiKey } from '../ports/credential-store.js';
+import type { ApiKeyRow, Database } from './database-schema.js';
+import { toPrincipal } from './principal-store.js';
+
+export interface CreatedApiKey {
+  readonly key: StoredApiKey;
+  /** The full key, shown once and never stored. */
+  readonly secretKey: string;
+}
+
+/** API keys, stored as SHA-256 of their secret part only. */
+export class ApiKeyStore implements CredentialStore {
+  constructor(private readonly db: Kysely<Database>) {}
+
+  async create(principal: Principal, name: string, expiresAt: Date | null, now: Date): Promise<CreatedApiKey> {
+    const { id, secret, key } = generateApiKey();
+    const row: ApiKeyRow = {
+      id,
+      principal_id: principal.id,
+      name,
+      hash: hashKeySecret(secret),
+      created_at: now.toISOString(),
+      expires_at: expiresAt ? expiresAt.toISOString() : null,
+      revoked_at: null,
+    };
+    await this.db.insertInto('api_keys').values(row).execute();
+    return { key: toStoredKey(row), secretKey: key };
+  }
+
+  async list(principalId?: string): Promise<StoredApiKey[]> {
+    let q = this.db.selectFrom('api_keys').selectAll().orderBy('created_at');
+    if (principalId !== undefined) q = q.where('principal_id', '=', principalId);
+    return (await q.execute()).map(toStoredKey);
+  }
+
+  async revoke(id: string, now: Date): Promise<StoredApiKey> {
+    const row = await this.db.selectFrom('api_keys').selectAll().where('id', '=', id).executeTakeFirst();
+    if (!row) throw new GatewayError('NOT_FOUND', { message: `No API key with id "${id}". List keys with GET /v1/admin/keys.` });
+    if (row.revoked_at === null) {
+      await this.db.updateTable('api_keys').set({ revoked_at: now.toISOString() }).where('id', '=', id).execute();
+    }
+    return toStoredKey({ ...row, revoked_at: row.revoked_at ?? now.toISOString() });
+  }
+
+  async findApiKey(keyId: string): Promise<{ key: StoredApiKey; principal: Principal } | undefined> {
+    const row = await this.db
+      .selectFrom('api_keys')
+      .innerJoin('principals', 'principals.id', 'api_keys.principal_id')
+      .select([
+        'api_keys.id', 'api_keys.principal_id', 'api_keys.name', 'api_keys.hash', 'api_keys.created_at',
+        'api_keys.expires_at', 'api_keys.revoked_at',
+        'principals.name as p_name', 'principals.kind as p_kind', 'principals.disabled as p_disabled',
+        'principals.created_at as p_created_at',
+      ])
+      .where('api_keys.id', '=', keyId)
+      .executeTakeFirst();
+    if (!row) return undefined;
+    const roles = await this.db.selectFrom('principal_roles').select('role').where('principal_id', '=', row.principal_id).execute();
+    const principal = toPrincipal(
+      { id: row.principal_id, name: row.p_name, kind: row.p_kind, disabled: row.p_disabled, created_at: row.p_created_at },
+      roles.map((r) => r.role),
+    );
+    return { key: toStoredKey(row), principal };
+  }
+}
+
+function toStoredKey(row: ApiKeyRow): StoredApiKey {
+  return {
+    id: row.id,
+    principalId: row.principal_id,
+    name: row.name,
+    hash: row.hash,
+    createdAt: row.created_at,
+    expiresAt: row.expires_at,
+    revokedAt: row.revoked_at,
+  };
+}

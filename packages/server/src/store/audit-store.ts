@@ -1,0 +1,70 @@
+import type { Kysely } from 'kysely';
+import type { AuditDecision, AuditEvent, AuditOutcome, StoredAuditEvent, Surface } from '../core/audit-event.js';
+import type { ErrorCode } from '../core/errors.js';
+import type { Selectable } from 'kysely';
+import type { AuditEventRow, Database } from './database-schema.js';
+
+export interface AuditQuery {
+  readonly principalId?: string;
+  readonly action?: string;
+  readonly decision?: AuditDecision;
+  readonly errorCode?: string;
+  readonly since?: string;
+  readonly until?: string;
+  /** Return events with seq greater than this (oldest first): for tailing. */
+  readonly afterSeq?: number;
+  /** Return events with seq less than this (newest first): for paging back. */
+  readonly beforeSeq?: number;
+  readonly limit: number;
+}
+
+/** The audit table: appended in batches, read with filters and keyset paging. */
+export class AuditStore {
+  constructor(private readonly db: Kysely<Database>) {}
+
+  async appendBatch(events: readonly AuditEvent[]): Promise<void> {
+    if (events.length === 0) return;
+    await this.db.transaction().execute(async (trx) => {
+      // SQLite caps bound variables per statement; 18 columns × 50 rows stays well under it.
+      for (let i = 0; i < events.length; i += 50) {
+        await trx.insertInto('audit_events').values(events.slice(i, i + 50).map(toRow)).execute();
+      }
+    });
+  }
+
+  async query(q: AuditQuery): Promise<StoredAuditEvent[]> {
+    const ascending = q.afterSeq !== undefined;
+    let sel = this.db.selectFrom('audit_events').selectAll();
+    if (q.principalId !== undefined) sel = sel.where('principal_id', '=', q.principalId);
+    if (q.action !== undefined) sel = sel.where('action', '=', q.action);
+    if (q.decision !== undefined) sel = sel.where('decision', '=', q.decision);
+    if (q.errorCode !== undefined) sel = sel.where('error_code', '=', q.errorCode);
+    if (q.since !== undefined) sel = sel.where('time', '>=', q.since);
+    if (q.until !== undefined) sel = sel.where('time', '<', q.until);
+    if (q.afterSeq !== undefined) sel = sel.where('seq', '>', q.afterSeq);
+    if (q.beforeSeq !== undefined) sel = sel.where('seq', '<', q.beforeSeq);
+    const rows = await sel.orderBy('seq', ascending ? 'asc' : 'desc').limit(q.limit).execute();
+    return rows.map(fromRow);
+  }
+}
+
+function toRow(e: AuditEvent): Omit<AuditEventRow, 'seq'> {
+  return {
+    call_id: e.callId, time: e.time, type: e.type, surface: e.surface, request_id: e.requestId,
+    environment: e.environment, principal_id: e.principalId, principal_name: e.principalName, action: e.action,
+    plugin_name: e.pluginName, tool_hash: e.toolHash, decision: e.decision, reason: e.reason,
+    error_code: e.errorCode, outcome: e.outcome, upstream_status: e.upstreamStatus, latency_ms: e.latencyMs,
+    args_digest: e.argsDigest,
+  };
+}
+
+function fromRow(r: Selectable<AuditEventRow>): StoredAuditEvent {
+  return {
+    seq: Number(r.seq), callId: r.call_id, time: r.time, type: r.type === 'admin' ? 'admin' : 'tool_call',
+    surface: r.surface as Surface, requestId: r.request_id, environment: r.environment, principalId: r.principal_id,
+    principalName: r.principal_name, action: r.action, pluginName: r.plugin_name, toolHash: r.tool_hash,
+    decision: r.decision as AuditDecision, reason: r.reason, errorCode: r.error_code as ErrorCode | null,
+    outcome: r.outcome as AuditOutcome, upstreamStatus: r.upstream_status, latencyMs: r.latency_ms,
+    argsDigest: r.args_digest,
+  };
+}

@@ -1,0 +1,101 @@
+import type { Generated } from 'kysely';
+
+/**
+ * Table types for Kysely. Portable on purpose (SQLite now, PostgreSQL later): ids are text,
+ * times are ISO-8601 text (sortable), booleans are integers 0/1, JSON is text.
+ */
+export interface Database {
+  principals: PrincipalRow;
+  principal_roles: { principal_id: string; role: string };
+  api_keys: ApiKeyRow;
+  plugins: PluginRow;
+  tools: ToolRow;
+  grants: GrantRow;
+  audit_events: AuditEventRow;
+  meta: { key: string; value: string };
+}
+
+export interface PrincipalRow {
+  id: string;
+  name: string;
+  kind: string;
+  disabled: number;
+  created_at: string;
+}
+
+export interface ApiKeyRow {
+  id: string;
+  principal_id: string;
+  name: string;
+  hash: string;
+  created_at: string;
+  expires_at: string | null;
+  revoked_at: string | null;
+}
+
+export interface PluginRow {
+  id: string;
+  name: string;
+  kind: string;
+  title: string;
+  description: string;
+  base_url: string;
+  allow_private_network: number;
+  timeout_ms: number;
+  status: string;
+  source: string;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface ToolRow {
+  id: string;
+  plugin_id: string;
+  name: string;
+  source_name: string;
+  title: string | null;
+  description: string;
+  input_schema: string;
+  output_schema: string | null;
+  annotations: string | null;
+  risk_tier: string;
+  binding: string;
+  definition_hash: string;
+  status: string;
+  created_at: string;
+}
+
+export interface GrantRow {
+  id: string;
+  subject_type: string;
+  subject: string;
+  target_type: string;
+  target: string;
+  environment: string;
+  effect: string;
+  require_approval: number;
+  expires_at: string | null;
+  created_at: string;
+}
+
+export interface AuditEventRow {
+  seq: Generated<number>;
+  call_id: string;
+  time: string;
+  type: string;
+  surface: string;
+  request_id: string;
+  environment: string;
+  principal_id: string | null;
+  principal_name: string | null;
+  action: string;
+  plugin_name: string | null;
+  tool_hash: string | null;
+  decision: string;
+  reason: string | null;
+  error_code: string | null;
+  outcome: string;
+  upstream_status: number | null;
+  latency_ms: number;
+  args_digest: string | null;
+}
