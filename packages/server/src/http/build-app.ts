@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyInstance } from 'fastify';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyError, type FastifyInstance } from 'fastify';
 import { GatewayError, toGatewayError } from '../core/gateway-error.js';
 import { fromFrameworkError, sendError } from './error-reply.js';
 import type { HttpServices } from './http-services.js';
@@ -15,7 +15,8 @@ const REQUEST_ID = /^[A-Za-z0-9._-]{1,128}$/;
 export function buildHttpApp(services: HttpServices, logger: FastifyBaseLogger, db: { ping(): Promise<void> }): FastifyInstance {
   const app = Fastify({
     loggerInstance: logger,
-    disableRequestLogging: true,
+    // Per-request info logs would cost more than the pipeline; the audit log records every call.
+    logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: services.bodyLimitBytes,
     // Honour a caller's well-formed request id so traces join up; otherwise mint one.
     genReqId: (req) => {

@@ -7,6 +7,8 @@ import { auditAdmin, requireAdmin } from '../admin-auth.js';
 import type { HttpServices } from '../http-services.js';
 import { toolView } from './tool-routes.js';
 
+export const SPEC_BODY_LIMIT_BYTES = 20 * 1024 * 1024;
+
 export function registerAdminPluginRoutes(app: FastifyInstance, services: HttpServices): void {
   const ctx = services.admin;
 
@@ -24,7 +26,9 @@ export function registerAdminPluginRoutes(app: FastifyInstance, services: HttpSe
     return { plugin, tools: tools.map((t) => ({ ...toolView(t), status: t.status, sourceName: t.sourceName, binding: t.binding })) };
   });
 
-  app.post<{ Body: ImportPluginRequest }>('/v1/admin/plugins', { schema: { body: ImportPluginRequest } }, async (req, reply) => {
+  // Specs are routinely larger than tool-call bodies, so this one route accepts up to the spec size cap.
+  const bodyLimit = Math.max(services.bodyLimitBytes, SPEC_BODY_LIMIT_BYTES);
+  app.post<{ Body: ImportPluginRequest }>('/v1/admin/plugins', { schema: { body: ImportPluginRequest }, bodyLimit }, async (req, reply) => {
     const admin = await requireAdmin(services, req, 'plugins.import');
     const body = req.body;
     if (body.spec === undefined && body.source === undefined) {
