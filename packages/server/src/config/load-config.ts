@@ -44,7 +44,7 @@ export function loadConfig(file: string | undefined, env: NodeJS.ProcessEnv = pr
     const first = validate.errors?.[0];
     invalid(first ? explain(first, fromEnv) : 'config is invalid.');
   }
-  const config = raw as ToolgateConfig;
+  const config = raw;
   // Paths are relative to the config file that names them, not to wherever the process started.
   if (!isAbsolute(config.dataDir)) config.dataDir = resolve(base, config.dataDir);
   for (const p of config.plugins) if (!/^https?:\/\//.test(p.source) && !isAbsolute(p.source)) p.source = resolve(base, p.source);

@@ -78,7 +78,7 @@ export async function closeAgents(): Promise<void> {
   guardedEgress = undefined;
   privateEgress = undefined;
   allowlistEgress.clear();
-  await Promise.all(all.map((e) => e?.agent.close()));
+  await Promise.all(all.map((e) => (e ? e.agent.close() : Promise.resolve())));
 }
 
 /**

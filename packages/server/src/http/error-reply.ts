@@ -20,7 +20,7 @@ export function fromFrameworkError(err: FastifyError, bodyLimitBytes: number): G
   }
   if (err.validation) {
     const first = err.validation[0];
-    const params = (first?.params ?? {}) as Record<string, unknown>;
+    const params: Record<string, unknown> = first?.params ?? {};
     const extra = typeof params['additionalProperty'] === 'string' ? `/${params['additionalProperty']}` : '';
     const missing = typeof params['missingProperty'] === 'string' ? `/${params['missingProperty']}` : '';
     const path = `${err.validationContext ?? 'body'}${first?.instancePath ?? ''}${extra}${missing}`;

@@ -52,7 +52,7 @@ async function migrate(db: Kysely<Database>, dialect: Dialect): Promise<void> {
   const { error, results } = await migrator.migrateToLatest();
   const failed = results?.find((r) => r.status === 'Error');
   if (error !== undefined) {
-    const why = error instanceof Error ? error.message : String(error);
+    const why = error instanceof Error ? error.message : JSON.stringify(error);
     throw new GatewayError('STORE_MIGRATION_FAILED', {
       message: `Database migration ${failed?.migrationName ?? '(unknown)'} failed: ${why}. Restore the data directory from a backup, or point dataDir at an empty folder.`,
       reason: why,

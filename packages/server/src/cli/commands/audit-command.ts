@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import type { CliContext } from '../cli-context.js';
-import { printJson, printTable } from '../output.js';
+import { cellText, printJson, printTable } from '../output.js';
 
 interface AuditPage {
   events: Record<string, unknown>[];
@@ -26,7 +26,7 @@ export function addAuditCommand(program: Command, cli: CliContext): void {
       if (opts.principal) filters.set('principal', opts.principal);
       if (opts.action) filters.set('action', opts.action);
       if (opts.decision) filters.set('decision', opts.decision);
-      const latest = await client.request<AuditPage>('GET', `/v1/admin/audit?${filters}&limit=${opts.limit}`);
+      const latest = await client.request<AuditPage>('GET', `/v1/admin/audit?${filters.toString()}&limit=${opts.limit}`);
       const events = [...latest.events].reverse();
       if (cli.json()) printJson(events);
       else printTable(events, COLUMNS);
@@ -34,8 +34,8 @@ export function addAuditCommand(program: Command, cli: CliContext): void {
       let after = Number(events[events.length - 1]?.['seq'] ?? 0);
       for (;;) {
         await new Promise((r) => setTimeout(r, 1000));
-        const page = await client.request<AuditPage>('GET', `/v1/admin/audit?${filters}&after=${after}&limit=500`);
-        for (const e of page.events) process.stdout.write(`${cli.json() ? JSON.stringify(e) : COLUMNS.map((c) => String(e[c] ?? '-')).join('  ')}\n`);
+        const page = await client.request<AuditPage>('GET', `/v1/admin/audit?${filters.toString()}&after=${after}&limit=500`);
+        for (const e of page.events) process.stdout.write(`${cli.json() ? JSON.stringify(e) : COLUMNS.map((c) => cellText(e[c])).join('  ')}\n`);
         after = page.nextAfter ?? after;
       }
     });
