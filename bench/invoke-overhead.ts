@@ -7,15 +7,13 @@
  *   npm run bench                 # 8 s per run
  *   BENCH_SECONDS=3 npm run bench # quicker
  */
+import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
 import { Agent, request } from 'undici';
-import { pino } from 'pino';
-import { loadConfig } from '../packages/server/src/config/load-config.js';
-import { startGateway } from '../packages/server/src/main.js';
 
 const seconds = Number(process.env['BENCH_SECONDS'] ?? 8);
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -72,37 +70,65 @@ async function sequential(
   return { target, connections: 1, requestsPerSec: Math.round(samples.length / elapsed), p50Ms: pct(0.5), p99Ms: pct(0.99), errors: 0, non2xx };
 }
 
-const ordersModule = (await import(new URL('../examples/orders/server.mjs', import.meta.url).href)) as {
-  startOrdersApi(o?: { port?: number }): Promise<{ url: string; close(): Promise<void> }>;
-};
-const orders = await ordersModule.startOrdersApi({ port: 0 });
+/** Starts a child process and resolves with the first match of `pattern` in its stdout. */
+async function startProcess(args: string[], pattern: RegExp, env: Record<string, string> = {}): Promise<{ child: ChildProcess; match: RegExpExecArray; output: () => string }> {
+  const child = spawn(process.execPath, args, { cwd: root, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
+  children.push(child);
+  let output = '';
+  const match = await new Promise<RegExpExecArray>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`timed out waiting for ${String(pattern)} from ${args.join(' ')}:\n${output}`)), 60_000);
+    child.stdout?.on('data', (d: Buffer) => {
+      output += d.toString();
+      const m = pattern.exec(output);
+      if (m) {
+        clearTimeout(timer);
+        resolve(m);
+      }
+    });
+    child.once('exit', (code) => reject(new Error(`${args.join(' ')} exited with ${code}:\n${output}`)));
+  });
+  return { child, match, output: () => output };
+}
+
+// Upstream, gateway and load generator each get their own process, as in production; the gateway
+// runs the compiled build (`npm run bench` builds first).
+const children: ChildProcess[] = [];
+// Never leave servers behind, whatever happens to this process.
+process.on('exit', () => children.forEach((c) => c.kill('SIGTERM')));
+process.on('uncaughtException', (err) => {
+  console.error(err);
+  process.exit(1);
+});
+const orders = await startProcess(['examples/orders/server.mjs'], /listening on (http:\/\/\S+)/, { PORT: '0' });
+const ordersUrl = (orders.match[1] ?? '').replace(/\/$/, '');
 const dataDir = mkdtempSync(join(tmpdir(), 'toolgate-bench-'));
-const { config } = loadConfig(undefined, {
-  TOOLGATE_SERVER__PORT: '0',
-  TOOLGATE_DATA_DIR: dataDir,
-  TOOLGATE_LOG_LEVEL: 'silent',
-  TOOLGATE_LIMITS__CALLS_PER_MINUTE_PER_PRINCIPAL: '1000000000',
-});
-const gw = await startGateway(config, { logger: pino({ level: 'silent' }) });
-const key = gw.firstRunAdminKey ?? '';
+const configFile = join(dataDir, 'toolgate.yaml');
+writeFileSync(
+  configFile,
+  [
+    'server:',
+    '  port: 0',
+    `dataDir: ${JSON.stringify(join(dataDir, 'data'))}`,
+    'logLevel: warn',
+    'limits:',
+    '  callsPerMinutePerPrincipal: 1000000000',
+    'plugins:',
+    '  - name: orders',
+    `    source: ${JSON.stringify(join(root, 'examples/orders/openapi.yaml'))}`,
+    `    baseUrl: ${JSON.stringify(ordersUrl)}`,
+    '    allowPrivateNetwork: true',
+  ].join('\n'),
+);
+const gateway = await startProcess(['packages/server/bin/toolgate.js', 'serve', '--config', configFile], /export TOOLGATE_API_KEY=(\S+)/);
+const gatewayUrl = /Toolgate is running at (\S+)/.exec(gateway.output())?.[1] ?? '';
+const key = gateway.match[1] ?? '';
 const headers = { authorization: `Bearer ${key}`, 'content-type': 'application/json' };
-const imported = await fetch(`${gw.url}/v1/admin/plugins`, {
-  method: 'POST',
-  headers,
-  body: JSON.stringify({
-    name: 'orders',
-    source: join(root, 'examples/orders/openapi.yaml'),
-    spec: await (await import('node:fs/promises')).readFile(join(root, 'examples/orders/openapi.yaml'), 'utf8'),
-    baseUrl: orders.url,
-    allowPrivateNetwork: true,
-  }),
-});
-if (imported.status !== 201) throw new Error(`import failed: ${await imported.text()}`);
-await fetch(`${gw.url}/v1/admin/grants`, { method: 'POST', headers, body: JSON.stringify({ subject: 'role:admin', target: 'plugin:orders' }) });
+const granted = await fetch(`${gatewayUrl}/v1/admin/grants`, { method: 'POST', headers, body: JSON.stringify({ subject: 'role:admin', target: 'plugin:orders' }) });
+if (granted.status !== 201) throw new Error(`grant failed: ${await granted.text()}`);
 
 const invoke = { method: 'POST' as const, headers, body: JSON.stringify({ arguments: { orderId: 'ord_1001' } }) };
-const directUrl = `${orders.url}/orders/ord_1001`;
-const invokeUrl = `${gw.url}/v1/tools/orders__get_order/invoke`;
+const directUrl = `${ordersUrl}/orders/ord_1001`;
+const invokeUrl = `${gatewayUrl}/v1/tools/orders__get_order/invoke`;
 // Warm up connections, JIT and the validator cache before measuring.
 await sequential('warm-up', invokeUrl, invoke, 1);
 await sequential('warm-up', directUrl, {}, 1);
@@ -112,8 +138,8 @@ const rows: Row[] = [
   await run('direct GET /orders/ord_1001', directUrl, 32, {}),
   await run('gateway invoke orders__get_order', invokeUrl, 32, invoke),
 ];
-await gw.close();
-await orders.close();
+gateway.child.kill('SIGTERM');
+orders.child.kill('SIGTERM');
 rmSync(dataDir, { recursive: true, force: true });
 
 const pad = (s: string | number, n: number): string => String(s).padEnd(n);

@@ -12,9 +12,33 @@ export interface CreatedApiKey {
   readonly secretKey: string;
 }
 
+/**
+ * The key lookup runs on every call, so it is built and compiled once (for the store's dialect) and
+ * then only executed with the key id: building a Kysely query costs several times more than running it.
+ */
+function compileLookup(db: Kysely<Database>) {
+  return db
+      .selectFrom('api_keys')
+      .innerJoin('principals', 'principals.id', 'api_keys.principal_id')
+      .leftJoin('principal_roles', 'principal_roles.principal_id', 'api_keys.principal_id')
+      .select([
+        'api_keys.id', 'api_keys.principal_id', 'api_keys.name', 'api_keys.hash', 'api_keys.created_at',
+        'api_keys.expires_at', 'api_keys.revoked_at',
+        'principals.name as p_name', 'principals.kind as p_kind', 'principals.disabled as p_disabled',
+        'principals.created_at as p_created_at', 'principal_roles.role as role',
+      ])
+      .where('api_keys.id', '=', '')
+      .compile();
+}
+
+
 /** API keys, stored as SHA-256 of their secret part only. */
 export class ApiKeyStore implements CredentialStore {
-  constructor(private readonly db: Kysely<Database>) {}
+  private readonly lookup: ReturnType<typeof compileLookup>;
+
+  constructor(private readonly db: Kysely<Database>) {
+    this.lookup = compileLookup(db);
+  }
 
   async create(principal: Principal, name: string, expiresAt: Date | null, now: Date): Promise<CreatedApiKey> {
     const { id, secret, key } = generateApiKey();
@@ -46,26 +70,20 @@ export class ApiKeyStore implements CredentialStore {
     return toStoredKey({ ...row, revoked_at: row.revoked_at ?? now.toISOString() });
   }
 
+  /** One query: the key, its principal and the principal's roles (one row per role). */
   async findApiKey(keyId: string): Promise<{ key: StoredApiKey; principal: Principal } | undefined> {
-    const row = await this.db
-      .selectFrom('api_keys')
-      .innerJoin('principals', 'principals.id', 'api_keys.principal_id')
-      .select([
-        'api_keys.id', 'api_keys.principal_id', 'api_keys.name', 'api_keys.hash', 'api_keys.created_at',
-        'api_keys.expires_at', 'api_keys.revoked_at',
-        'principals.name as p_name', 'principals.kind as p_kind', 'principals.disabled as p_disabled',
-        'principals.created_at as p_created_at',
-      ])
-      .where('api_keys.id', '=', keyId)
-      .executeTakeFirst();
+    const query: typeof this.lookup = { ...this.lookup, parameters: [keyId] };
+    const { rows } = await this.db.executeQuery(query);
+    const row = rows[0];
     if (!row) return undefined;
-    const roles = await this.db.selectFrom('principal_roles').select('role').where('principal_id', '=', row.principal_id).execute();
+    const roles = rows.flatMap((r) => (r.role === null ? [] : [r.role]));
     const principal = toPrincipal(
       { id: row.principal_id, name: row.p_name, kind: row.p_kind, disabled: row.p_disabled, created_at: row.p_created_at },
-      roles.map((r) => r.role),
+      roles,
     );
     return { key: toStoredKey(row), principal };
   }
+
 }
 
 function toStoredKey(row: ApiKeyRow): StoredApiKey {

@@ -18,16 +18,36 @@ export interface AuditQuery {
   readonly limit: number;
 }
 
+/** SQLite caps bound variables per statement; 18 columns × 50 rows stays well under it. */
+const ROWS_PER_STATEMENT = 50;
+
 /** The audit table: appended in batches, read with filters and keyset paging. */
 export class AuditStore {
-  constructor(private readonly db: Kysely<Database>) {}
+  /**
+   * The one-row insert runs once per call at low concurrency, so it is compiled once; rows are
+   * bound in `toRow`'s column order, which is the order the template was compiled with.
+   */
+  private readonly insertOne;
+
+  constructor(private readonly db: Kysely<Database>) {
+    this.insertOne = db.insertInto('audit_events').values(toRow(TEMPLATE)).compile();
+  }
 
   async appendBatch(events: readonly AuditEvent[]): Promise<void> {
     if (events.length === 0) return;
+    // One statement is atomic on its own; an explicit transaction is needed only across statements.
+    if (events.length === 1 && events[0]) {
+      const query: typeof this.insertOne = { ...this.insertOne, parameters: Object.values(toRow(events[0])) };
+      await this.db.executeQuery(query);
+      return;
+    }
+    if (events.length <= ROWS_PER_STATEMENT) {
+      await this.db.insertInto('audit_events').values(events.map(toRow)).execute();
+      return;
+    }
     await this.db.transaction().execute(async (trx) => {
-      // SQLite caps bound variables per statement; 18 columns × 50 rows stays well under it.
-      for (let i = 0; i < events.length; i += 50) {
-        await trx.insertInto('audit_events').values(events.slice(i, i + 50).map(toRow)).execute();
+      for (let i = 0; i < events.length; i += ROWS_PER_STATEMENT) {
+        await trx.insertInto('audit_events').values(events.slice(i, i + ROWS_PER_STATEMENT).map(toRow)).execute();
       }
     });
   }
@@ -47,6 +67,12 @@ export class AuditStore {
     return rows.map(fromRow);
   }
 }
+
+const TEMPLATE: AuditEvent = {
+  callId: '', time: '', type: 'tool_call', surface: 'rest', requestId: '', environment: '', principalId: null,
+  principalName: null, action: '', pluginName: null, toolHash: null, decision: 'deny', reason: null, errorCode: null,
+  outcome: 'not_run', upstreamStatus: null, latencyMs: 0, argsDigest: null,
+};
 
 function toRow(e: AuditEvent): Omit<AuditEventRow, 'seq'> {
   return {

@@ -3,6 +3,7 @@ import { dirname } from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
 import { Kysely, Migrator, SqliteDialect, type Migration, type MigrationProvider } from 'kysely';
 import { GatewayError } from '../core/gateway-error.js';
+import { withCachedStatements } from './cached-statements.js';
 import type { Database } from './database-schema.js';
 import * as initial from './migrations/0001-initial.js';
 
@@ -37,7 +38,7 @@ export async function openSqliteDatabase(path: string): Promise<OpenedDatabase> 
   sqlite.pragma('synchronous = NORMAL');
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma('busy_timeout = 5000');
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withCachedStatements(sqlite) }) });
   try {
     await migrate(db, 'sqlite');
   } catch (err) {
