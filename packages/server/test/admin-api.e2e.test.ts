@@ -62,6 +62,15 @@ describe('admin API', () => {
     expect(missing.body.error.code).toBe('SPEC_FETCH_FAILED');
   });
 
+  it('refuses keys and grants that would expire in the past', async () => {
+    const key = await t.api('POST', '/v1/admin/keys', { body: { principal: 'svc-billing', expiresAt: '2020-01-01T00:00:00Z' } });
+    expect(key.status).toBe(400);
+    expect(key.body.error.details.path).toBe('body/expiresAt');
+    const grant = await t.api('POST', '/v1/admin/grants', { body: { subject: 'role:billing', target: 'plugin:byurl', expiresAt: '2020-01-01T00:00:00Z' } });
+    expect(grant.status).toBe(400);
+    expect(grant.body.error.details.path).toBe('body/expiresAt');
+  });
+
   it('refuses a duplicate plugin → CONFLICT, and an unknown one → NOT_FOUND', async () => {
     const dup = await t.api('POST', '/v1/admin/plugins', { body: { name: 'byurl', spec: JSON.stringify(bad.spec), allowPrivateNetwork: true } });
     expect(dup.status).toBe(409);

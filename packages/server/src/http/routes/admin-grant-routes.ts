@@ -26,6 +26,9 @@ export function registerAdminGrantRoutes(app: FastifyInstance, services: HttpSer
     if (targetType === 'tool' && !ctx.catalog.get(target)) {
       throw new GatewayError('NOT_FOUND', { message: `No tool named "${target}". List tools with GET /v1/admin/tools.`, details: { path: 'body/target' } });
     }
+    if (req.body.expiresAt !== undefined && Date.parse(req.body.expiresAt) <= ctx.clock.now()) {
+      throw new GatewayError('BAD_REQUEST', { message: 'expiresAt is in the past. Send a future time.', details: { path: 'body/expiresAt' } });
+    }
     const grant = await ctx.grants.create(
       {
         subjectType: subjectType === 'principal' ? 'principal' : 'role',

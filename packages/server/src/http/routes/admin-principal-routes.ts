@@ -81,6 +81,9 @@ export function registerAdminPrincipalRoutes(app: FastifyInstance, services: Htt
       req.body.expiresAt !== undefined ? new Date(req.body.expiresAt)
       : req.body.expiresInDays !== undefined ? new Date(ctx.clock.now() + req.body.expiresInDays * 86_400_000)
       : null;
+    if (expiresAt !== null && expiresAt.getTime() <= ctx.clock.now()) {
+      throw new GatewayError('BAD_REQUEST', { message: 'expiresAt is in the past. Send a future time.', details: { path: 'body/expiresAt' } });
+    }
     const created = await ctx.keys.create(owner, req.body.name ?? 'api key', expiresAt, now());
     await auditAdmin(services, req, 'keys.create', admin, 'allow', undefined, `key ${created.key.id} for ${owner.name}`);
     return reply.code(201).send({ key: created.secretKey, ...keyView(created.key, ctx.clock.now()), notice: 'Store this key now: it is shown only once.' });
