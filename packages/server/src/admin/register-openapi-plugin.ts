@@ -3,7 +3,7 @@ import { GatewayError } from '../core/gateway-error.js';
 import type { Plugin } from '../core/plugin.js';
 import type { Tool } from '../core/tool.js';
 import { loadSpecSource } from '../plugins/load-spec-source.js';
-import { importOpenApi } from '../plugins/openapi/import-openapi.js';
+import { importSpecDocument } from '../plugins/import-spec-document.js';
 import { parseSpecDocument } from '../plugins/parse-spec-document.js';
 import type { AdminContext } from './admin-context.js';
 
@@ -24,14 +24,14 @@ export interface RegisteredPlugin {
   readonly failures: readonly unknown[];
 }
 
-/** Imports an OpenAPI document as a plugin with its tools, stores them, and refreshes the catalog. */
+/** Imports a plugin document (OpenAPI 3.0/3.1 today) as a plugin with its tools, stores them, and refreshes the catalog. */
 export async function registerOpenApiPlugin(ctx: AdminContext, input: RegisterPluginInput): Promise<RegisteredPlugin> {
   const allowPrivateNetwork = input.allowPrivateNetwork ?? false;
   const text =
     input.specText ??
     (await loadSpecSource(input.source, { fetchText: (url) => ctx.fetchText(url, allowPrivateNetwork) })).text;
   const doc = parseSpecDocument(text);
-  const imported = importOpenApi(doc, { pluginName: input.name, ...(input.baseUrl !== undefined ? { baseUrl: input.baseUrl } : {}) });
+  const imported = importSpecDocument(doc, { pluginName: input.name, ...(input.baseUrl !== undefined ? { baseUrl: input.baseUrl } : {}) });
   const baseUrl = imported.baseUrl;
   if (baseUrl === undefined || !/^https?:\/\//.test(baseUrl)) {
     throw new GatewayError('SPEC_INVALID', {
