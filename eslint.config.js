@@ -15,15 +15,51 @@ const boundaries = [
   { folder: 'guard', deny: ['*', '!core', '!ports'], why: 'output filters are pure functions over core types.' },
   { folder: 'audit', deny: ['*', '!core', '!ports'], why: 'the audit log depends on core types and ports only.' },
   { folder: 'limits', deny: ['*', '!core', '!ports'], why: 'limiters implement ports over core types only.' },
-  { folder: 'connectors', deny: ['*', '!core', '!ports'], why: 'connectors execute calls; they know nothing of storage, policy or surfaces.' },
-  { folder: 'plugins', deny: ['*', '!core', '!ports'], why: 'importers turn specs into tools; fetching is injected, storage is the caller\'s job.' },
+  {
+    folder: 'connectors',
+    deny: ['*', '!core', '!ports'],
+    why: 'connectors execute calls; they know nothing of storage, policy or surfaces.',
+  },
+  {
+    folder: 'plugins',
+    deny: ['*', '!core', '!ports'],
+    why: "importers turn specs into tools; fetching is injected, storage is the caller's job.",
+  },
   { folder: 'store', deny: ['*', '!core', '!ports'], why: 'the store maps core types to tables and nothing else.' },
   { folder: 'config', deny: ['*', '!core'], why: 'config is loaded before anything is wired; it depends on core only.' },
-  { folder: 'admin', deny: ['http', 'mcp', 'agent', 'cli', 'main'], why: 'admin use cases serve every surface, so they cannot depend on one.' },
+  {
+    folder: 'admin',
+    deny: ['http', 'mcp', 'agent', 'cli', 'main'],
+    why: 'admin use cases serve every surface, so they cannot depend on one.',
+  },
   { folder: 'http', deny: ['mcp', 'agent', 'cli', 'main'], why: 'a surface does not import another surface or the composition root.' },
-  { folder: 'cli', deny: ['http', 'mcp', 'agent', 'pipeline', 'store'], why: 'CLI commands talk to a running gateway over the admin API (only serve starts one, via main.ts).' },
+  {
+    folder: 'cli',
+    deny: ['http', 'mcp', 'agent', 'pipeline', 'store'],
+    why: 'CLI commands talk to a running gateway over the admin API (only serve starts one, via main.ts).',
+  },
 ];
-const FOLDERS = ['core', 'ports', 'pipeline', 'policy', 'guard', 'audit', 'limits', 'connectors', 'plugins', 'store', 'config', 'admin', 'http', 'mcp', 'agent', 'cli', 'vault', 'monitor', 'main'];
+const FOLDERS = [
+  'core',
+  'ports',
+  'pipeline',
+  'policy',
+  'guard',
+  'audit',
+  'limits',
+  'connectors',
+  'plugins',
+  'store',
+  'config',
+  'admin',
+  'http',
+  'mcp',
+  'agent',
+  'cli',
+  'vault',
+  'monitor',
+  'main',
+];
 
 function boundaryRule({ folder, deny, why }) {
   const allowed = new Set(deny.filter((d) => d.startsWith('!')).map((d) => d.slice(1)));
@@ -53,7 +89,10 @@ export default tseslint.config(
   {
     languageOptions: {
       // The test tsconfig covers sources, tests and benchmarks, so one program type-checks them all.
-      parserOptions: { project: ['packages/server/tsconfig.test.json', 'packages/contract/tsconfig.json'], tsconfigRootDir: import.meta.dirname },
+      parserOptions: {
+        project: ['packages/server/tsconfig.test.json', 'packages/contract/tsconfig.json'],
+        tsconfigRootDir: import.meta.dirname,
+      },
     },
     rules: {
       '@typescript-eslint/no-explicit-any': 'error',

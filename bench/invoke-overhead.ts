@@ -28,8 +28,20 @@ interface Row {
   non2xx: number;
 }
 
-async function run(target: string, url: string, connections: number, opts: { method?: 'GET' | 'POST'; headers?: Record<string, string>; body?: string }): Promise<Row> {
-  const result = await autocannon({ url, connections, duration: seconds, method: opts.method ?? 'GET', headers: opts.headers, body: opts.body });
+async function run(
+  target: string,
+  url: string,
+  connections: number,
+  opts: { method?: 'GET' | 'POST'; headers?: Record<string, string>; body?: string },
+): Promise<Row> {
+  const result = await autocannon({
+    url,
+    connections,
+    duration: seconds,
+    method: opts.method ?? 'GET',
+    headers: opts.headers,
+    body: opts.body,
+  });
   return {
     target,
     connections,
@@ -67,16 +79,31 @@ async function sequential(
   await dispatcher.close();
   samples.sort((a, b) => a - b);
   const pct = (p: number): number => Number((samples[Math.min(samples.length - 1, Math.floor(p * samples.length))] ?? 0).toFixed(3));
-  return { target, connections: 1, requestsPerSec: Math.round(samples.length / elapsed), p50Ms: pct(0.5), p99Ms: pct(0.99), errors: 0, non2xx };
+  return {
+    target,
+    connections: 1,
+    requestsPerSec: Math.round(samples.length / elapsed),
+    p50Ms: pct(0.5),
+    p99Ms: pct(0.99),
+    errors: 0,
+    non2xx,
+  };
 }
 
 /** Starts a child process and resolves with the first match of `pattern` in its stdout. */
-async function startProcess(args: string[], pattern: RegExp, env: Record<string, string> = {}): Promise<{ child: ChildProcess; match: RegExpExecArray; output: () => string }> {
+async function startProcess(
+  args: string[],
+  pattern: RegExp,
+  env: Record<string, string> = {},
+): Promise<{ child: ChildProcess; match: RegExpExecArray; output: () => string }> {
   const child = spawn(process.execPath, args, { cwd: root, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
   children.push(child);
   let output = '';
   const match = await new Promise<RegExpExecArray>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`timed out waiting for ${String(pattern)} from ${args.join(' ')}:\n${output}`)), 60_000);
+    const timer = setTimeout(
+      () => reject(new Error(`timed out waiting for ${String(pattern)} from ${args.join(' ')}:\n${output}`)),
+      60_000,
+    );
     child.stdout?.on('data', (d: Buffer) => {
       output += d.toString();
       const m = pattern.exec(output);
@@ -123,7 +150,11 @@ const gateway = await startProcess(['packages/server/bin/toolgate.js', 'serve', 
 const gatewayUrl = /Toolgate is running at (\S+)/.exec(gateway.output())?.[1] ?? '';
 const key = gateway.match[1] ?? '';
 const headers = { authorization: `Bearer ${key}`, 'content-type': 'application/json' };
-const granted = await fetch(`${gatewayUrl}/v1/admin/grants`, { method: 'POST', headers, body: JSON.stringify({ subject: 'role:admin', target: 'plugin:orders' }) });
+const granted = await fetch(`${gatewayUrl}/v1/admin/grants`, {
+  method: 'POST',
+  headers,
+  body: JSON.stringify({ subject: 'role:admin', target: 'plugin:orders' }),
+});
 if (granted.status !== 201) throw new Error(`grant failed: ${await granted.text()}`);
 
 const invoke = { method: 'POST' as const, headers, body: JSON.stringify({ arguments: { orderId: 'ord_1001' } }) };
@@ -144,7 +175,10 @@ rmSync(dataDir, { recursive: true, force: true });
 
 const pad = (s: string | number, n: number): string => String(s).padEnd(n);
 console.log(`\n${pad('target', 36)}${pad('conns', 7)}${pad('req/s', 9)}${pad('p50 ms', 9)}${pad('p99 ms', 9)}errors/non2xx`);
-for (const r of rows) console.log(`${pad(r.target, 36)}${pad(r.connections, 7)}${pad(r.requestsPerSec, 9)}${pad(r.p50Ms, 9)}${pad(r.p99Ms, 9)}${r.errors}/${r.non2xx}`);
+for (const r of rows)
+  console.log(
+    `${pad(r.target, 36)}${pad(r.connections, 7)}${pad(r.requestsPerSec, 9)}${pad(r.p50Ms, 9)}${pad(r.p99Ms, 9)}${r.errors}/${r.non2xx}`,
+  );
 const summary = [1, 32].map((c) => {
   const direct = rows.find((r) => r.connections === c && r.target.startsWith('direct'));
   const gateway = rows.find((r) => r.connections === c && r.target.startsWith('gateway'));
@@ -157,7 +191,9 @@ const summary = [1, 32].map((c) => {
   };
 });
 for (const s of summary) {
-  console.log(`at ${s.connections} connection(s): gateway/direct throughput ${s.throughputRatio}, added p50 ${s.addedP50Ms} ms, added p99 ${s.addedP99Ms} ms`);
+  console.log(
+    `at ${s.connections} connection(s): gateway/direct throughput ${s.throughputRatio}, added p50 ${s.addedP50Ms} ms, added p99 ${s.addedP99Ms} ms`,
+  );
 }
 mkdirSync(join(root, 'bench/results'), { recursive: true });
 const out = join(root, 'bench/results', `invoke-overhead-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);

@@ -1,6 +1,9 @@
 import { Type, type Static } from '@sinclair/typebox';
 
-const Name = Type.String({ pattern: '^[a-z][a-z0-9_]{0,23}$', description: 'lower case letters, digits and underscores; starts with a letter; up to 24 characters' });
+const Name = Type.String({
+  pattern: '^[a-z][a-z0-9_]{0,23}$',
+  description: 'lower case letters, digits and underscores; starts with a letter; up to 24 characters',
+});
 
 export const ImportPluginRequest = Type.Object(
   {

@@ -64,17 +64,32 @@ export async function startGateway(config: ToolgateConfig, opts: StartOptions = 
     cleanups.unshift(() => auditWriter.drain());
     const keys = new ApiKeyStore(store.db);
     const admin: AdminContext = {
-      principals: new PrincipalStore(store.db), keys, plugins, grants: new GrantStore(store.db), auditLog,
-      meta: new MetaStore(store.db), catalog, grantIndex, audit: auditWriter, clock,
+      principals: new PrincipalStore(store.db),
+      keys,
+      plugins,
+      grants: new GrantStore(store.db),
+      auditLog,
+      meta: new MetaStore(store.db),
+      catalog,
+      grantIndex,
+      audit: auditWriter,
+      clock,
       defaultTimeoutMs: config.limits.upstreamTimeoutMs,
       fetchText: async (url, allowPrivateNetwork) => {
         const res = await safeFetch(url, {
-          timeoutMs: 20_000, maxBytes: 20_000_000, allowPrivateNetwork, redirects: 'follow-checked',
+          timeoutMs: 20_000,
+          maxBytes: 20_000_000,
+          allowPrivateNetwork,
+          redirects: 'follow-checked',
         }).catch((err: unknown) => {
           const why = err instanceof GatewayError ? (err.reason ?? err.message) : String(err);
-          throw new GatewayError('SPEC_FETCH_FAILED', { message: `Could not fetch ${url}: ${why}. Check the URL, and that the gateway may reach it.`, reason: why });
+          throw new GatewayError('SPEC_FETCH_FAILED', {
+            message: `Could not fetch ${url}: ${why}. Check the URL, and that the gateway may reach it.`,
+            reason: why,
+          });
         });
-        if (res.status >= 400) throw new GatewayError('SPEC_FETCH_FAILED', { message: `Fetching ${url} answered HTTP ${res.status}. Check the URL.` });
+        if (res.status >= 400)
+          throw new GatewayError('SPEC_FETCH_FAILED', { message: `Fetching ${url} answered HTTP ${res.status}. Check the URL.` });
         return res.body.toString('utf8');
       },
     };
@@ -82,12 +97,19 @@ export async function startGateway(config: ToolgateConfig, opts: StartOptions = 
     await refreshGrants(admin);
 
     const pipeline: PipelineDeps = {
-      credentials: keys, catalog, authorizer: grantIndex,
+      credentials: keys,
+      catalog,
+      authorizer: grantIndex,
       rateLimiter: new MemoryRateLimiter({ points: config.limits.callsPerMinutePerPrincipal, durationSeconds: 60 }),
-      executor: new HttpConnector(), audit: auditWriter, clock, logger,
+      executor: new HttpConnector(),
+      audit: auditWriter,
+      clock,
+      logger,
       settings: {
-        environment: config.environment, approvalTiers: config.approval.requiredTiers,
-        maxOutputChars: config.limits.maxOutputChars, maxResponseBytes: config.limits.maxResponseBytes,
+        environment: config.environment,
+        approvalTiers: config.approval.requiredTiers,
+        maxOutputChars: config.limits.maxOutputChars,
+        maxResponseBytes: config.limits.maxResponseBytes,
       },
     };
 
@@ -96,7 +118,9 @@ export async function startGateway(config: ToolgateConfig, opts: StartOptions = 
     for (const declared of config.plugins) {
       if (await plugins.findByName(declared.name)) continue;
       await registerOpenApiPlugin(admin, {
-        name: declared.name, source: declared.source, allowPrivateNetwork: declared.allowPrivateNetwork,
+        name: declared.name,
+        source: declared.source,
+        allowPrivateNetwork: declared.allowPrivateNetwork,
         ...(declared.baseUrl !== undefined ? { baseUrl: declared.baseUrl } : {}),
         ...(declared.timeoutMs !== undefined ? { timeoutMs: declared.timeoutMs } : {}),
       });
@@ -104,9 +128,19 @@ export async function startGateway(config: ToolgateConfig, opts: StartOptions = 
     }
 
     const app = buildHttpApp(
-      { pipeline, admin, bodyLimitBytes: config.server.bodyLimitBytes, version: VERSION, consoleIndexPath: join(REPO_ROOT, 'packages/console/index.html') },
+      {
+        pipeline,
+        admin,
+        bodyLimitBytes: config.server.bodyLimitBytes,
+        version: VERSION,
+        consoleIndexPath: join(REPO_ROOT, 'packages/console/index.html'),
+      },
       logger,
-      { ping: async () => { await sql`select 1`.execute(store.db); } },
+      {
+        ping: async () => {
+          await sql`select 1`.execute(store.db);
+        },
+      },
     );
     await app.listen({ host: config.server.host, port: config.server.port });
     cleanups.unshift(() => app.close());
@@ -116,7 +150,10 @@ export async function startGateway(config: ToolgateConfig, opts: StartOptions = 
     const host = config.server.host.includes(':') ? `[${config.server.host}]` : config.server.host;
     return {
       url: config.server.publicUrl ?? `http://${host}:${port}`,
-      pipeline, admin, firstRunAdminKey: firstRun?.key, exampleOrdersUrl,
+      pipeline,
+      admin,
+      firstRunAdminKey: firstRun?.key,
+      exampleOrdersUrl,
       close: () => runCleanups(cleanups),
     };
   } catch (err) {
@@ -129,7 +166,10 @@ async function runCleanups(cleanups: (() => Promise<void>)[]): Promise<void> {
   for (const cleanup of cleanups.splice(0)) await cleanup();
 }
 
-interface OrdersApi { url: string; close(): Promise<void> }
+interface OrdersApi {
+  url: string;
+  close(): Promise<void>;
+}
 
 /**
  * Starts the example orders API next to the gateway. On the first run it becomes plugin "orders"
@@ -138,7 +178,8 @@ interface OrdersApi { url: string; close(): Promise<void> }
 async function startExampleOrders(admin: AdminContext, cleanups: (() => Promise<void>)[]): Promise<string> {
   const serverFile = join(REPO_ROOT, 'examples/orders/server.mjs');
   const specFile = join(REPO_ROOT, 'examples/orders/openapi.yaml');
-  if (!existsSync(serverFile)) throw new GatewayError('CONFIG_INVALID', { message: `examples.orders is on but ${serverFile} is missing. Turn examples.orders off.` });
+  if (!existsSync(serverFile))
+    throw new GatewayError('CONFIG_INVALID', { message: `examples.orders is on but ${serverFile} is missing. Turn examples.orders off.` });
   const mod = (await import(pathToFileURL(serverFile).href)) as { startOrdersApi(opts?: { port?: number }): Promise<OrdersApi> };
   const api = await mod.startOrdersApi({ port: 0 });
   cleanups.push(() => api.close());
@@ -147,7 +188,16 @@ async function startExampleOrders(admin: AdminContext, cleanups: (() => Promise<
     if (!(await admin.plugins.findByName('orders'))) {
       await registerOpenApiPlugin(admin, { name: 'orders', source: specFile, baseUrl: api.url, allowPrivateNetwork: true });
       await admin.grants.create(
-        { subjectType: 'role', subject: ADMIN_ROLE, targetType: 'plugin', target: 'orders', environment: '*', effect: 'allow', requireApproval: false, expiresAt: null },
+        {
+          subjectType: 'role',
+          subject: ADMIN_ROLE,
+          targetType: 'plugin',
+          target: 'orders',
+          environment: '*',
+          effect: 'allow',
+          requireApproval: false,
+          expiresAt: null,
+        },
         now,
       );
       await refreshGrants(admin);

@@ -55,10 +55,14 @@ describe('admin API', () => {
     const refused = await t.api('POST', '/v1/admin/plugins', { body: { name: 'byurl', source: `${specUrl}/openapi.json` } });
     expect(refused.status).toBe(502);
     expect(refused.body.error.code).toBe('SPEC_FETCH_FAILED');
-    const ok = await t.api('POST', '/v1/admin/plugins', { body: { name: 'byurl', source: `${specUrl}/openapi.json`, allowPrivateNetwork: true } });
+    const ok = await t.api('POST', '/v1/admin/plugins', {
+      body: { name: 'byurl', source: `${specUrl}/openapi.json`, allowPrivateNetwork: true },
+    });
     expect(ok.status).toBe(201);
     expect(ok.body.tools.length).toBe(5);
-    const missing = await t.api('POST', '/v1/admin/plugins', { body: { name: 'missing', source: `${specUrl}/nope.json`, allowPrivateNetwork: true } });
+    const missing = await t.api('POST', '/v1/admin/plugins', {
+      body: { name: 'missing', source: `${specUrl}/nope.json`, allowPrivateNetwork: true },
+    });
     expect(missing.body.error.code).toBe('SPEC_FETCH_FAILED');
   });
 
@@ -66,13 +70,17 @@ describe('admin API', () => {
     const key = await t.api('POST', '/v1/admin/keys', { body: { principal: 'svc-billing', expiresAt: '2020-01-01T00:00:00Z' } });
     expect(key.status).toBe(400);
     expect(key.body.error.details.path).toBe('body/expiresAt');
-    const grant = await t.api('POST', '/v1/admin/grants', { body: { subject: 'role:billing', target: 'plugin:byurl', expiresAt: '2020-01-01T00:00:00Z' } });
+    const grant = await t.api('POST', '/v1/admin/grants', {
+      body: { subject: 'role:billing', target: 'plugin:byurl', expiresAt: '2020-01-01T00:00:00Z' },
+    });
     expect(grant.status).toBe(400);
     expect(grant.body.error.details.path).toBe('body/expiresAt');
   });
 
   it('refuses a duplicate plugin → CONFLICT, and an unknown one → NOT_FOUND', async () => {
-    const dup = await t.api('POST', '/v1/admin/plugins', { body: { name: 'byurl', spec: JSON.stringify(bad.spec), allowPrivateNetwork: true } });
+    const dup = await t.api('POST', '/v1/admin/plugins', {
+      body: { name: 'byurl', spec: JSON.stringify(bad.spec), allowPrivateNetwork: true },
+    });
     expect(dup.status).toBe(409);
     expect(dup.body.error.code).toBe('CONFLICT');
     const gone = await t.api('DELETE', '/v1/admin/plugins/nothere');
@@ -82,7 +90,9 @@ describe('admin API', () => {
   });
 
   it('refuses a spec that is not OpenAPI → SPEC_INVALID', async () => {
-    const html = await t.api('POST', '/v1/admin/plugins', { body: { name: 'html', spec: '<!doctype html><html><body>Login</body></html>' } });
+    const html = await t.api('POST', '/v1/admin/plugins', {
+      body: { name: 'html', spec: '<!doctype html><html><body>Login</body></html>' },
+    });
     expect(html.status).toBe(422);
     expect(html.body.error.code).toBe('SPEC_INVALID');
     const noServer = await t.api('POST', '/v1/admin/plugins', {

@@ -78,7 +78,7 @@ describe('refused and failed calls', () => {
     await expectAudited('shop__get_order', 'AUTH_REVOKED', { principalId: null });
   });
 
-  it('a disabled principal\'s keys stop working → AUTH_REVOKED', async () => {
+  it("a disabled principal's keys stop working → AUTH_REVOKED", async () => {
     const c = await createCaller(t, 'disablee', ['agents']);
     await t.api('PATCH', '/v1/admin/principals/disablee', { body: { disabled: true } });
     expect((await invoke('shop__get_order', { orderId: 'ord_1001' }, c.key)).body.error.code).toBe('AUTH_REVOKED');
@@ -199,7 +199,9 @@ describe('refused and failed calls', () => {
 
   it('a grant that requires approval stops a read tool too', async () => {
     const c = await createCaller(t, 'supervised', []);
-    await t.api('POST', '/v1/admin/grants', { body: { subject: 'principal:supervised', target: 'tool:shop__list_orders', requireApproval: true } });
+    await t.api('POST', '/v1/admin/grants', {
+      body: { subject: 'principal:supervised', target: 'tool:shop__list_orders', requireApproval: true },
+    });
     const res = await invoke('shop__list_orders', {}, c.key);
     expect(res.body.error.code).toBe('APPROVAL_REQUIRED');
   });
@@ -211,7 +213,7 @@ describe('refused and failed calls', () => {
     expect(res.body.content).toMatch(/\[truncated by Toolgate: the result had 50000 characters; the first 1000 characters are shown\]$/);
   });
 
-  it('never forwards the caller\'s credential upstream', async () => {
+  it("never forwards the caller's credential upstream", async () => {
     const res = await invoke('flaky__echo', { q: 'a b&c' });
     expect(res.status).toBe(200);
     expect(res.body.content.url).toBe('/echo?q=a%20b%26c');

@@ -15,14 +15,30 @@ describe('fail closed', () => {
     t = await startTestGateway();
     const now = new Date().toISOString();
     const plugin: Plugin = {
-      id: randomUUID(), name: 'broken', kind: 'openapi', title: 'Broken', description: '', baseUrl: 'http://127.0.0.1:1',
-      allowPrivateNetwork: true, timeoutMs: 1000, status: 'active', source: 'test', createdAt: now,
+      id: randomUUID(),
+      name: 'broken',
+      kind: 'openapi',
+      title: 'Broken',
+      description: '',
+      baseUrl: 'http://127.0.0.1:1',
+      allowPrivateNetwork: true,
+      timeoutMs: 1000,
+      status: 'active',
+      source: 'test',
+      createdAt: now,
     };
     const tool: Tool = {
-      id: randomUUID(), pluginId: plugin.id, pluginName: 'broken', name: 'broken__op', sourceName: 'op', description: 'op',
+      id: randomUUID(),
+      pluginId: plugin.id,
+      pluginName: 'broken',
+      name: 'broken__op',
+      sourceName: 'op',
+      description: 'op',
       inputSchema: { type: 'object', properties: { a: { $ref: '#/$defs/Missing' } } },
-      riskTier: 'read', binding: { kind: 'http', method: 'GET', path: '/op', parameters: [] },
-      definitionHash: 'f'.repeat(64), status: 'active',
+      riskTier: 'read',
+      binding: { kind: 'http', method: 'GET', path: '/op', parameters: [] },
+      definitionHash: 'f'.repeat(64),
+      status: 'active',
     };
     await t.gw.admin.plugins.insert(plugin, [tool]);
     await t.gw.admin.catalog.reload();

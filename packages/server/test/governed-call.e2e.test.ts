@@ -39,7 +39,10 @@ describe('a governed tool call, end to end', () => {
     expect(listed.status).toBe(200);
     expect(listed.body.tools.map((x: { name: string }) => x.name)).toContain('shop__get_order');
 
-    const call = await t.api('POST', '/v1/tools/shop__get_order/invoke', { key: support.key, body: { arguments: { orderId: 'ord_1001' } } });
+    const call = await t.api('POST', '/v1/tools/shop__get_order/invoke', {
+      key: support.key,
+      body: { arguments: { orderId: 'ord_1001' } },
+    });
     expect(call.status).toBe(200);
     expect(call.body.isError).toBe(false);
     expect(call.body.upstreamStatus).toBe(200);
@@ -66,7 +69,10 @@ describe('a governed tool call, end to end', () => {
   it('passes an upstream 4xx to the caller as a tool error, and audits it as such', async () => {
     const caller = await createCaller(t, 'reader', ['reader']);
     await t.api('POST', '/v1/admin/grants', { body: { subject: 'principal:reader', target: 'tool:shop__get_order' } });
-    const call = await t.api('POST', '/v1/tools/shop__get_order/invoke', { key: caller.key, body: { arguments: { orderId: 'ord_999999' } } });
+    const call = await t.api('POST', '/v1/tools/shop__get_order/invoke', {
+      key: caller.key,
+      body: { arguments: { orderId: 'ord_999999' } },
+    });
     expect(call.status).toBe(200);
     expect(call.body.isError).toBe(true);
     expect(call.body.upstreamStatus).toBe(404);

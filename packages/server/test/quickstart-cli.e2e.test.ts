@@ -48,7 +48,11 @@ describe('quick start and CLI', () => {
     // Run the printed curl's request exactly as printed (URL, tool, body).
     const curl = /curl -s -X POST (\S+) \\/.exec(banner)?.[1] ?? '';
     const body = /-d '(.+)'/.exec(banner)?.[1] ?? '';
-    const res = await fetch(curl, { method: 'POST', headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' }, body });
+    const res = await fetch(curl, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+      body,
+    });
     expect(res.status).toBe(200);
     const json = (await res.json()) as { content: { id: string } };
     expect(json.content.id).toBe('ord_1001');
@@ -79,7 +83,16 @@ describe('quick start and CLI', () => {
   });
 
   it('imports a plugin from a local file and removes it', async () => {
-    const imported = await cli(['plugin', 'import', exampleSpec, '--name', 'shop', '--base-url', 'http://127.0.0.1:9', '--allow-private-network']);
+    const imported = await cli([
+      'plugin',
+      'import',
+      exampleSpec,
+      '--name',
+      'shop',
+      '--base-url',
+      'http://127.0.0.1:9',
+      '--allow-private-network',
+    ]);
     expect(imported.code).toBe(0);
     expect(imported.stdout).toContain('Imported plugin "shop" with 6 tools');
     const removed = await cli(['plugin', 'remove', 'shop']);

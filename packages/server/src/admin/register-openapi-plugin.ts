@@ -27,9 +27,7 @@ export interface RegisteredPlugin {
 /** Imports a plugin document (OpenAPI 3.0/3.1 today) as a plugin with its tools, stores them, and refreshes the catalog. */
 export async function registerOpenApiPlugin(ctx: AdminContext, input: RegisterPluginInput): Promise<RegisteredPlugin> {
   const allowPrivateNetwork = input.allowPrivateNetwork ?? false;
-  const text =
-    input.specText ??
-    (await loadSpecSource(input.source, { fetchText: (url) => ctx.fetchText(url, allowPrivateNetwork) })).text;
+  const text = input.specText ?? (await loadSpecSource(input.source, { fetchText: (url) => ctx.fetchText(url, allowPrivateNetwork) })).text;
   const doc = parseSpecDocument(text);
   const imported = importSpecDocument(doc, { pluginName: input.name, ...(input.baseUrl !== undefined ? { baseUrl: input.baseUrl } : {}) });
   const baseUrl = imported.baseUrl;
@@ -59,7 +57,13 @@ export async function registerOpenApiPlugin(ctx: AdminContext, input: RegisterPl
     source: input.source,
     createdAt: now,
   };
-  const tools: Tool[] = imported.tools.map((draft) => ({ ...draft, id: randomUUID(), pluginId: plugin.id, pluginName: plugin.name, status: 'active' }));
+  const tools: Tool[] = imported.tools.map((draft) => ({
+    ...draft,
+    id: randomUUID(),
+    pluginId: plugin.id,
+    pluginName: plugin.name,
+    status: 'active',
+  }));
   await ctx.plugins.insert(plugin, tools);
   await ctx.catalog.reload();
   return { plugin, tools, warnings: imported.warnings, failures: imported.failures };

@@ -21,7 +21,10 @@ export class GroupCommitAuditWriter implements AuditSink {
   private scheduled = false;
   private inFlight: Promise<void> = Promise.resolve();
 
-  constructor(private readonly store: AuditBatchStore, private readonly maxBatch = 500) {}
+  constructor(
+    private readonly store: AuditBatchStore,
+    private readonly maxBatch = 500,
+  ) {}
 
   append(event: AuditEvent): Promise<void> {
     return new Promise<void>((resolve, reject) => {

@@ -5,7 +5,11 @@ export function printTable(rows: readonly Record<string, unknown>[], columns: re
     return;
   }
   const widths = columns.map((c) => Math.max(c.length, ...rows.map((r) => cellText(r[c]).length)));
-  const line = (values: string[]): string => values.map((v, i) => v.padEnd(widths[i] ?? 0)).join('  ').trimEnd();
+  const line = (values: string[]): string =>
+    values
+      .map((v, i) => v.padEnd(widths[i] ?? 0))
+      .join('  ')
+      .trimEnd();
   process.stdout.write(`${line(columns.map((c) => c.toUpperCase()))}\n`);
   for (const r of rows) process.stdout.write(`${line(columns.map((c) => cellText(r[c])))}\n`);
 }

@@ -10,7 +10,10 @@ const RiskTier = StringEnum(['read', 'write', 'consequential', 'destructive']);
 /** Plugins declared in the config file are imported at start when they do not exist yet. */
 const DeclaredPlugin = Type.Object(
   {
-    name: Type.String({ pattern: '^[a-z][a-z0-9_]{0,23}$', description: 'plugin name: lower case, digits, underscore; up to 24 characters' }),
+    name: Type.String({
+      pattern: '^[a-z][a-z0-9_]{0,23}$',
+      description: 'plugin name: lower case, digits, underscore; up to 24 characters',
+    }),
     source: Type.String({ minLength: 1, description: 'path or http(s) URL of the OpenAPI document' }),
     baseUrl: Type.Optional(Type.String({ pattern: '^https?://', description: 'absolute http(s) URL that overrides the spec servers' })),
     allowPrivateNetwork: Type.Boolean({ default: false }),

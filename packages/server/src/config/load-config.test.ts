@@ -39,7 +39,11 @@ describe('loadConfig', () => {
 
   it('applies TOOLGATE_* overrides, nested with __ and camel-cased', () => {
     const file = configFile('server:\n  port: 9000\n');
-    const { config } = loadConfig(file, { TOOLGATE_SERVER__PORT: '9100', TOOLGATE_LIMITS__MAX_OUTPUT_CHARS: '5000', TOOLGATE_ENVIRONMENT: 'staging' });
+    const { config } = loadConfig(file, {
+      TOOLGATE_SERVER__PORT: '9100',
+      TOOLGATE_LIMITS__MAX_OUTPUT_CHARS: '5000',
+      TOOLGATE_ENVIRONMENT: 'staging',
+    });
     expect(config.server.port).toBe(9100);
     expect(config.limits.maxOutputChars).toBe(5000);
     expect(config.environment).toBe('staging');

@@ -24,13 +24,16 @@ export function loadConfig(file: string | undefined, env: NodeJS.ProcessEnv = pr
   let absFile: string | undefined;
   if (file !== undefined) {
     absFile = resolve(file);
-    if (!existsSync(absFile)) invalid(`config file ${absFile} does not exist. Fix: pass an existing file with --config, or leave it out to use defaults.`);
+    if (!existsSync(absFile))
+      invalid(`config file ${absFile} does not exist. Fix: pass an existing file with --config, or leave it out to use defaults.`);
     base = dirname(absFile);
     let parsed: unknown;
     try {
       parsed = parseYaml(readFileSync(absFile, 'utf8'));
     } catch (err) {
-      invalid(`config file ${absFile} is not valid YAML: ${err instanceof Error ? err.message : String(err)}. Fix the syntax at that line.`);
+      invalid(
+        `config file ${absFile} is not valid YAML: ${err instanceof Error ? err.message : String(err)}. Fix the syntax at that line.`,
+      );
     }
     if (parsed !== null && parsed !== undefined) {
       if (typeof parsed !== 'object' || Array.isArray(parsed)) invalid(`config file ${absFile} must hold a YAML mapping at the top level.`);

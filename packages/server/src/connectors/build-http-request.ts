@@ -18,8 +18,22 @@ export const USER_AGENT = 'toolgate/0.1';
  * are ignored; the rest frame the message or carry credentials that only Toolgate may set.
  */
 const RESERVED_HEADERS = new Set([
-  'accept', 'content-type', 'authorization', 'user-agent', 'host', 'content-length', 'transfer-encoding',
-  'connection', 'keep-alive', 'upgrade', 'te', 'trailer', 'expect', 'cookie', 'proxy-authorization', 'proxy-connection',
+  'accept',
+  'content-type',
+  'authorization',
+  'user-agent',
+  'host',
+  'content-length',
+  'transfer-encoding',
+  'connection',
+  'keep-alive',
+  'upgrade',
+  'te',
+  'trailer',
+  'expect',
+  'cookie',
+  'proxy-authorization',
+  'proxy-connection',
 ]);
 // RFC 9110 field-value characters (HTAB, visible ASCII, obs-text): no CR/LF, so no header injection.
 const HEADER_VALUE = /^[\t\x20-\x7e\x80-\xff]*$/;

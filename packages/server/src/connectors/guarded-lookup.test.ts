@@ -27,7 +27,10 @@ function lookupOnce(lookup: LookupFunction, host: string, options: { all?: boole
 
 describe('createGuardedLookup (called as net.connect calls it)', () => {
   it('refuses a rebinding answer that lists a public address first and loopback after it', async () => {
-    const lookup = createGuardedLookup({ allowPrivateNetwork: false, resolve: scriptedResolver({ 'rebind.test': ['8.8.8.8', '127.0.0.1'] }) });
+    const lookup = createGuardedLookup({
+      allowPrivateNetwork: false,
+      resolve: scriptedResolver({ 'rebind.test': ['8.8.8.8', '127.0.0.1'] }),
+    });
     const { err } = await lookupOnce(lookup, 'rebind.test', { all: true });
     expect(err).toBeInstanceOf(GatewayError);
     expect(err).toMatchObject({ code: 'EGRESS_BLOCKED', reason: 'host rebind.test resolved to 127.0.0.1 (loopback)' });
@@ -45,10 +48,16 @@ describe('createGuardedLookup (called as net.connect calls it)', () => {
   });
 
   it('hands the checked public addresses to the socket in both callback forms (no connect happens here)', async () => {
-    const lookup = createGuardedLookup({ allowPrivateNetwork: false, resolve: scriptedResolver({ 'pub.test': ['2606:4700:4700::1111', '8.8.8.8'] }) });
+    const lookup = createGuardedLookup({
+      allowPrivateNetwork: false,
+      resolve: scriptedResolver({ 'pub.test': ['2606:4700:4700::1111', '8.8.8.8'] }),
+    });
     expect(await lookupOnce(lookup, 'pub.test', { all: true })).toEqual({
       err: null,
-      address: [{ address: '2606:4700:4700::1111', family: 6 }, { address: '8.8.8.8', family: 4 }],
+      address: [
+        { address: '2606:4700:4700::1111', family: 6 },
+        { address: '8.8.8.8', family: 4 },
+      ],
       family: undefined,
     });
     expect(await lookupOnce(lookup, 'pub.test')).toEqual({ err: null, address: '2606:4700:4700::1111', family: 6 });
@@ -64,7 +73,10 @@ describe('createGuardedLookup (called as net.connect calls it)', () => {
     const resolve = scriptedResolver({ 'one.test': ['10.0.0.5'], 'two.test': ['10.0.0.5', '10.0.0.6'] });
     const lookup = createGuardedLookup({ allowPrivateNetwork: false, allowedAddresses: ['10.0.0.5'], resolve });
     expect(await lookupOnce(lookup, 'one.test')).toEqual({ err: null, address: '10.0.0.5', family: 4 });
-    expect((await lookupOnce(lookup, 'two.test')).err).toMatchObject({ code: 'EGRESS_BLOCKED', reason: 'host two.test resolved to 10.0.0.6 (private)' });
+    expect((await lookupOnce(lookup, 'two.test')).err).toMatchObject({
+      code: 'EGRESS_BLOCKED',
+      reason: 'host two.test resolved to 10.0.0.6 (private)',
+    });
   });
 
   it('uses the system resolver by default: localhost is loopback', async () => {

@@ -34,7 +34,11 @@ export function createGuardedLookup(opts: GuardedLookupOptions): LookupFunction 
         const usable = family === 0 ? addresses : addresses.filter((a) => a.family === family);
         const first = usable[0];
         if (first === undefined) return callback(notFound(hostname), '');
-        if (options.all === true) return callback(null, usable.map((a) => ({ address: a.address, family: a.family })));
+        if (options.all === true)
+          return callback(
+            null,
+            usable.map((a) => ({ address: a.address, family: a.family })),
+          );
         return callback(null, first.address, first.family);
       },
       (err: unknown) => callback(err instanceof Error ? err : notFound(hostname), ''),

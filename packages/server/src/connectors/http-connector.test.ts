@@ -31,16 +31,33 @@ afterAll(async () => {
 
 function plugin(overrides: Partial<Plugin> = {}): Plugin {
   return {
-    id: 'p1', name: 'pets', kind: 'openapi', title: 'Pets', description: 'test upstream',
-    baseUrl: `${upstream.origin}/api/v1`, allowPrivateNetwork: true, timeoutMs: 2_000, status: 'active',
-    source: 'test', createdAt: '2025-01-01T00:00:00.000Z', ...overrides,
+    id: 'p1',
+    name: 'pets',
+    kind: 'openapi',
+    title: 'Pets',
+    description: 'test upstream',
+    baseUrl: `${upstream.origin}/api/v1`,
+    allowPrivateNetwork: true,
+    timeoutMs: 2_000,
+    status: 'active',
+    source: 'test',
+    createdAt: '2025-01-01T00:00:00.000Z',
+    ...overrides,
   };
 }
 
 function tool(binding: Partial<HttpBinding>): Tool {
   return {
-    id: 't1', pluginId: 'p1', pluginName: 'pets', name: 'pets_op', sourceName: 'op', description: 'op',
-    inputSchema: { type: 'object' }, riskTier: 'read', definitionHash: 'h', status: 'active',
+    id: 't1',
+    pluginId: 'p1',
+    pluginName: 'pets',
+    name: 'pets_op',
+    sourceName: 'op',
+    description: 'op',
+    inputSchema: { type: 'object' },
+    riskTier: 'read',
+    definitionHash: 'h',
+    status: 'active',
     binding: { kind: 'http', method: 'GET', path: '/echo', parameters: [], ...binding },
   };
 }
@@ -49,7 +66,12 @@ function param(p: Partial<HttpParameterBinding> & Pick<HttpParameterBinding, 'na
   return { arg: p.name, required: false, ...p };
 }
 
-async function call(binding: Partial<HttpBinding>, args: Record<string, unknown>, overrides: Partial<Plugin> = {}, maxResponseBytes = 100_000): Promise<ConnectorResult> {
+async function call(
+  binding: Partial<HttpBinding>,
+  args: Record<string, unknown>,
+  overrides: Partial<Plugin> = {},
+  maxResponseBytes = 100_000,
+): Promise<ConnectorResult> {
   return connector.execute({ plugin: plugin(overrides), tool: tool(binding), args, timeoutMs: 2_000, maxResponseBytes });
 }
 
@@ -84,7 +106,13 @@ describe('HttpConnector: request building', () => {
   });
 
   it('percent-encodes path values', async () => {
-    await call({ path: '/pets/{petId}/tags/{tag}', parameters: [param({ name: 'petId', in: 'path', required: true }), param({ name: 'tag', in: 'path', required: true })] }, { petId: 'a b?#&', tag: 'ü%41' });
+    await call(
+      {
+        path: '/pets/{petId}/tags/{tag}',
+        parameters: [param({ name: 'petId', in: 'path', required: true }), param({ name: 'tag', in: 'path', required: true })],
+      },
+      { petId: 'a b?#&', tag: 'ü%41' },
+    );
     expect(lastRequest().url).toBe('/api/v1/pets/a%20b%3F%23%26/tags/%C3%BC%2541');
   });
 
@@ -106,7 +134,9 @@ describe('HttpConnector: request building', () => {
     'refuses the path traversal attempt %j',
     async (value) => {
       const before = upstream.requests.length;
-      const err = await failure(call({ path: '/pets/{id}', parameters: [param({ name: 'id', arg: 'petId', in: 'path', required: true })] }, { petId: value }));
+      const err = await failure(
+        call({ path: '/pets/{id}', parameters: [param({ name: 'id', arg: 'petId', in: 'path', required: true })] }, { petId: value }),
+      );
       expect(err).toMatchObject({ code: 'ARGS_INVALID', details: { path: '/petId' } });
       expect(upstream.requests.length).toBe(before);
     },
@@ -145,7 +175,11 @@ describe('HttpConnector: request building', () => {
   });
 
   it('omits unset optional parameters and keeps a query from the base URL', async () => {
-    await call({ parameters: [param({ name: 'a', in: 'query' }), param({ name: 'b', in: 'query' })] }, { b: 1 }, { baseUrl: `${upstream.origin}/api/v1/?api-version=2` });
+    await call(
+      { parameters: [param({ name: 'a', in: 'query' }), param({ name: 'b', in: 'query' })] },
+      { b: 1 },
+      { baseUrl: `${upstream.origin}/api/v1/?api-version=2` },
+    );
     expect(lastRequest().url).toBe('/api/v1/echo?api-version=2&b=1');
   });
 
@@ -153,11 +187,23 @@ describe('HttpConnector: request building', () => {
     await call(
       {
         method: 'POST',
-        parameters: [param({ name: 'X-Trace', arg: 'trace', in: 'header' }), param({ name: 'session', in: 'cookie' }), param({ name: 'lang', in: 'cookie' })],
+        parameters: [
+          param({ name: 'X-Trace', arg: 'trace', in: 'header' }),
+          param({ name: 'session', in: 'cookie' }),
+          param({ name: 'lang', in: 'cookie' }),
+        ],
         body: { arg: 'payload', contentType: 'application/json', required: true },
       },
       // Arguments named like headers are not parameters and go nowhere.
-      { trace: 'abc', session: 'a;b=c', lang: 'en', payload: { n: 1 }, authorization: 'Bearer stolen', 'x-forwarded-for': '10.0.0.1', host: 'evil' },
+      {
+        trace: 'abc',
+        session: 'a;b=c',
+        lang: 'en',
+        payload: { n: 1 },
+        authorization: 'Bearer stolen',
+        'x-forwarded-for': '10.0.0.1',
+        host: 'evil',
+      },
     );
     const { headers, body } = lastRequest();
     expect(headers).toEqual({
@@ -175,7 +221,10 @@ describe('HttpConnector: request building', () => {
 
   it('ignores header params that would set framing or credential headers', async () => {
     const names = ['Authorization', 'Host', 'Content-Length', 'Transfer-Encoding', 'Cookie', 'Accept', 'Connection'];
-    await call({ parameters: names.map((name) => param({ name, arg: name, in: 'header' })) }, Object.fromEntries(names.map((n) => [n, 'evil'])));
+    await call(
+      { parameters: names.map((name) => param({ name, arg: name, in: 'header' })) },
+      Object.fromEntries(names.map((n) => [n, 'evil'])),
+    );
     expect(Object.values(lastRequest().headers)).not.toContain('evil');
   });
 
@@ -187,14 +236,21 @@ describe('HttpConnector: request building', () => {
   });
 
   it('serializes header arrays and objects in the simple style', async () => {
-    await call({ parameters: [param({ name: 'X-A', arg: 'a', in: 'header' }), param({ name: 'X-B', arg: 'b', in: 'header', explode: true })] }, { a: [1, 2], b: { R: 1, G: 2 } });
+    await call(
+      { parameters: [param({ name: 'X-A', arg: 'a', in: 'header' }), param({ name: 'X-B', arg: 'b', in: 'header', explode: true })] },
+      { a: [1, 2], b: { R: 1, G: 2 } },
+    );
     expect(lastRequest().headers).toMatchObject({ 'x-a': '1,2', 'x-b': 'R=1,G=2' });
   });
 
   it.each([
     ['application/json', { a: [1, 2] }, '{"a":[1,2]}'],
     ['application/merge-patch+json', { a: null }, '{"a":null}'],
-    ['application/x-www-form-urlencoded', { name: 'A B', tags: ['x', 'y'], meta: { k: 1 } }, 'name=A%20B&tags=x&tags=y&meta=%7B%22k%22%3A1%7D'],
+    [
+      'application/x-www-form-urlencoded',
+      { name: 'A B', tags: ['x', 'y'], meta: { k: 1 } },
+      'name=A%20B&tags=x&tags=y&meta=%7B%22k%22%3A1%7D',
+    ],
     ['text/plain; charset=utf-8', 'hello there', 'hello there'],
     ['text/plain', 42, '42'],
   ])('encodes a %s body', async (contentType, value, wire) => {
@@ -204,8 +260,15 @@ describe('HttpConnector: request building', () => {
   });
 
   it('refuses a missing required body and a non-object form body', async () => {
-    expect(await failure(call({ method: 'POST', body: { arg: 'b', contentType: 'application/json', required: true } }, {}))).toMatchObject({ code: 'ARGS_INVALID', details: { path: '/b' } });
-    expect(await failure(call({ method: 'POST', body: { arg: 'b', contentType: 'application/x-www-form-urlencoded', required: true } }, { b: 'x' }))).toMatchObject({ code: 'ARGS_INVALID', details: { path: '/b' } });
+    expect(await failure(call({ method: 'POST', body: { arg: 'b', contentType: 'application/json', required: true } }, {}))).toMatchObject({
+      code: 'ARGS_INVALID',
+      details: { path: '/b' },
+    });
+    expect(
+      await failure(
+        call({ method: 'POST', body: { arg: 'b', contentType: 'application/x-www-form-urlencoded', required: true } }, { b: 'x' }),
+      ),
+    ).toMatchObject({ code: 'ARGS_INVALID', details: { path: '/b' } });
   });
 });
 

@@ -59,7 +59,10 @@ function simpleItems(value: unknown, explode: boolean): StyleItem[] {
   if (isPlainObject(value)) {
     const entries = definedEntries(value);
     if (explode) return entries.map(([k, v]) => [k, scalarText(v)]);
-    return entries.flatMap(([k, v]): StyleItem[] => [[undefined, k], [undefined, scalarText(v)]]);
+    return entries.flatMap(([k, v]): StyleItem[] => [
+      [undefined, k],
+      [undefined, scalarText(v)],
+    ]);
   }
   return [[undefined, scalarText(value)]];
 }
@@ -77,7 +80,13 @@ export function serializeHeader(value: unknown, explode = false): string {
  * Path text for simple (default), label and matrix styles. `encode` is applied to every key and
  * value separately, so it is where the caller refuses traversal (`.`, `..`, `/`).
  */
-export function serializePath(name: string, value: unknown, style = 'simple', explode = false, encode: (s: string) => string = enc): string {
+export function serializePath(
+  name: string,
+  value: unknown,
+  style = 'simple',
+  explode = false,
+  encode: (s: string) => string = enc,
+): string {
   const items = simpleItems(value, explode);
   if (style === 'label') return `.${joinItems(items, encode, explode ? '.' : ',')}`;
   if (style === 'matrix') {

@@ -32,13 +32,20 @@ beforeAll(async () => {
   main = await startLoopbackServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://x');
     switch (url.pathname) {
-      case '/hello': return void res.end('hello');
-      case '/go-to': return redirect(res, 302, goTo);
-      case '/hop': return redirect(res, 307, `/hop?n=${Number(url.searchParams.get('n') ?? 0) + 1}`);
-      case '/see-other': return redirect(res, 303, '/echo');
-      case '/echo': return void res.end(`${req.method} ${req.headers.authorization ?? '-'}`);
-      case '/big': return void res.end(Buffer.alloc(10_000, 'a'));
-      case '/hang': return; // headers never come
+      case '/hello':
+        return void res.end('hello');
+      case '/go-to':
+        return redirect(res, 302, goTo);
+      case '/hop':
+        return redirect(res, 307, `/hop?n=${Number(url.searchParams.get('n') ?? 0) + 1}`);
+      case '/see-other':
+        return redirect(res, 303, '/echo');
+      case '/echo':
+        return void res.end(`${req.method} ${req.headers.authorization ?? '-'}`);
+      case '/big':
+        return void res.end(Buffer.alloc(10_000, 'a'));
+      case '/hang':
+        return; // headers never come
       case '/drip': {
         res.writeHead(200, { 'content-type': 'text/plain' });
         const timer = setInterval(() => res.write('.'), 50);
@@ -52,8 +59,11 @@ beforeAll(async () => {
         setTimeout(() => res.socket?.destroy(), 20);
         return;
       }
-      case '/garbage': return void req.socket.end('NOT HTTP\r\n\r\n');
-      default: res.statusCode = 404; return void res.end('nope');
+      case '/garbage':
+        return void req.socket.end('NOT HTTP\r\n\r\n');
+      default:
+        res.statusCode = 404;
+        return void res.end('nope');
     }
   });
 });
@@ -157,7 +167,12 @@ describe('safeFetch: redirects', () => {
   });
 
   it('continues a 303 after POST as a GET without the body', async () => {
-    const res = await safeFetch(`${main.origin}/see-other`, { ...OPEN, method: 'POST', body: '{"a":1}', headers: { 'content-type': 'application/json' } });
+    const res = await safeFetch(`${main.origin}/see-other`, {
+      ...OPEN,
+      method: 'POST',
+      body: '{"a":1}',
+      headers: { 'content-type': 'application/json' },
+    });
     expect(res.body.toString()).toBe('GET -');
     expect(main.requests.at(-1)).toMatchObject({ method: 'GET', body: '' });
     expect(main.requests.at(-1)?.headers['content-type']).toBeUndefined();

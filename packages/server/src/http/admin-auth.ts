@@ -15,7 +15,11 @@ export async function requireAdmin(services: HttpServices, req: FastifyRequest, 
   let principal: Principal | null = null;
   try {
     ({ principal } = await authenticate(services.pipeline, {
-      credential: requestCredential(req), toolName: action, args: undefined, surface: 'admin', requestId: req.id,
+      credential: requestCredential(req),
+      toolName: action,
+      args: undefined,
+      surface: 'admin',
+      requestId: req.id,
     }));
     if (!principal.roles.includes(ADMIN_ROLE)) {
       throw new GatewayError('ADMIN_REQUIRED', { reason: `${principal.name} lacks role ${ADMIN_ROLE}` });
@@ -39,10 +43,23 @@ export async function auditAdmin(
   reason?: string,
 ): Promise<void> {
   await services.admin.audit.append({
-    callId: randomUUID(), time: new Date(services.admin.clock.now()).toISOString(), type: 'admin', surface: 'admin',
-    requestId: req.id, environment: services.pipeline.settings.environment,
-    principalId: principal?.id ?? null, principalName: principal?.name ?? null, action, pluginName: null,
-    toolHash: null, decision, reason: err ? (err.reason ?? err.message) : (reason ?? null), errorCode: err?.code ?? null,
-    outcome: err ? 'not_run' : 'success', upstreamStatus: null, latencyMs: 0, argsDigest: null,
+    callId: randomUUID(),
+    time: new Date(services.admin.clock.now()).toISOString(),
+    type: 'admin',
+    surface: 'admin',
+    requestId: req.id,
+    environment: services.pipeline.settings.environment,
+    principalId: principal?.id ?? null,
+    principalName: principal?.name ?? null,
+    action,
+    pluginName: null,
+    toolHash: null,
+    decision,
+    reason: err ? (err.reason ?? err.message) : (reason ?? null),
+    errorCode: err?.code ?? null,
+    outcome: err ? 'not_run' : 'success',
+    upstreamStatus: null,
+    latencyMs: 0,
+    argsDigest: null,
   });
 }

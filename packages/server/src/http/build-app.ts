@@ -45,7 +45,13 @@ export function buildHttpApp(services: HttpServices, logger: FastifyBaseLogger, 
   });
 
   app.setNotFoundHandler(async (req, reply) =>
-    sendError(req, reply, new GatewayError('NOT_FOUND', { message: `No route ${req.method} ${req.url.split('?')[0] ?? ''}. See docs/api.md for the endpoints.` })),
+    sendError(
+      req,
+      reply,
+      new GatewayError('NOT_FOUND', {
+        message: `No route ${req.method} ${req.url.split('?')[0] ?? ''}. See docs/api.md for the endpoints.`,
+      }),
+    ),
   );
 
   registerHealthRoutes(app, services, db);

@@ -12,7 +12,11 @@ export function fromFrameworkError(err: FastifyError, bodyLimitBytes: number): G
       reason: 'request body over limit',
     });
   }
-  if (err.code === 'FST_ERR_CTP_INVALID_JSON_BODY' || err.code === 'FST_ERR_CTP_EMPTY_JSON_BODY' || (err.statusCode === 400 && err.name === 'SyntaxError')) {
+  if (
+    err.code === 'FST_ERR_CTP_INVALID_JSON_BODY' ||
+    err.code === 'FST_ERR_CTP_EMPTY_JSON_BODY' ||
+    (err.statusCode === 400 && err.name === 'SyntaxError')
+  ) {
     return new GatewayError('BAD_REQUEST', { message: 'The body is not valid JSON. Send a JSON object.', reason: err.message });
   }
   if (err.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') {

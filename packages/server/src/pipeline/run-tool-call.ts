@@ -17,7 +17,11 @@ type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
 /** Errors raised after the upstream was contacted: the call ran (or tried to), it was not denied. */
 const EXECUTION_ERRORS: ReadonlySet<ErrorCode> = new Set([
-  'UPSTREAM_TIMEOUT', 'UPSTREAM_ERROR', 'UPSTREAM_UNREACHABLE', 'UPSTREAM_REDIRECT', 'EGRESS_BLOCKED',
+  'UPSTREAM_TIMEOUT',
+  'UPSTREAM_ERROR',
+  'UPSTREAM_UNREACHABLE',
+  'UPSTREAM_REDIRECT',
+  'EGRESS_BLOCKED',
 ]);
 
 /**
@@ -28,11 +32,24 @@ const EXECUTION_ERRORS: ReadonlySet<ErrorCode> = new Set([
 export async function runToolCall(deps: PipelineDeps, req: CallRequest): Promise<ToolCallResult> {
   const started = performance.now();
   const audit: Mutable<AuditEvent> = {
-    callId: randomUUID(), time: new Date(deps.clock.now()).toISOString(), type: 'tool_call',
-    surface: req.surface, requestId: req.requestId, environment: deps.settings.environment,
-    principalId: null, principalName: null, action: req.toolName, pluginName: null, toolHash: null,
-    decision: 'deny', reason: null, errorCode: null, outcome: 'not_run', upstreamStatus: null,
-    latencyMs: 0, argsDigest: null,
+    callId: randomUUID(),
+    time: new Date(deps.clock.now()).toISOString(),
+    type: 'tool_call',
+    surface: req.surface,
+    requestId: req.requestId,
+    environment: deps.settings.environment,
+    principalId: null,
+    principalName: null,
+    action: req.toolName,
+    pluginName: null,
+    toolHash: null,
+    decision: 'deny',
+    reason: null,
+    errorCode: null,
+    outcome: 'not_run',
+    upstreamStatus: null,
+    latencyMs: 0,
+    argsDigest: null,
   };
   try {
     const authed = await authenticate(deps, req);
@@ -57,7 +74,10 @@ export async function runToolCall(deps: PipelineDeps, req: CallRequest): Promise
   } catch (thrown) {
     const err = toGatewayError(thrown);
     if (!(thrown instanceof GatewayError)) {
-      deps.logger.error({ err: thrown, callId: audit.callId, requestId: req.requestId }, 'unexpected error in tool-call pipeline; call denied');
+      deps.logger.error(
+        { err: thrown, callId: audit.callId, requestId: req.requestId },
+        'unexpected error in tool-call pipeline; call denied',
+      );
     }
     recordFailure(audit, err);
     throw err;
@@ -69,9 +89,7 @@ export async function runToolCall(deps: PipelineDeps, req: CallRequest): Promise
 
 function recordFailure(audit: Mutable<AuditEvent>, err: GatewayError): void {
   const ranUpstream = audit.decision === 'allow' && EXECUTION_ERRORS.has(err.code);
-  const decision: AuditDecision = ranUpstream
-    ? 'allow'
-    : err.code === 'APPROVAL_REQUIRED' ? 'approval_required' : 'deny';
+  const decision: AuditDecision = ranUpstream ? 'allow' : err.code === 'APPROVAL_REQUIRED' ? 'approval_required' : 'deny';
   const outcome: AuditOutcome = ranUpstream ? 'error' : 'not_run';
   const status = err.details?.['status'];
   audit.decision = decision;

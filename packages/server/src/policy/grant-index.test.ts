@@ -13,8 +13,17 @@ let seq = 0;
 function grant(g: Partial<Grant>): Grant {
   seq += 1;
   return {
-    id: `g${seq}`, subjectType: 'role', subject: 'support', targetType: 'plugin', target: 'orders', environment: '*',
-    effect: 'allow', requireApproval: false, expiresAt: null, createdAt: '', ...g,
+    id: `g${seq}`,
+    subjectType: 'role',
+    subject: 'support',
+    targetType: 'plugin',
+    target: 'orders',
+    environment: '*',
+    effect: 'allow',
+    requireApproval: false,
+    expiresAt: null,
+    createdAt: '',
+    ...g,
   };
 }
 

@@ -37,7 +37,12 @@ export class GrantIndex implements Authorizer {
     for (const role of input.principal.roles) collect(subjectKey('role', role));
 
     if (denies.length > 0) {
-      return { effect: 'deny', requiresApproval: false, grantIds: denies.map((g) => g.id), reason: `denied by grant ${denies.map(describe).join(', ')}` };
+      return {
+        effect: 'deny',
+        requiresApproval: false,
+        grantIds: denies.map((g) => g.id),
+        reason: `denied by grant ${denies.map(describe).join(', ')}`,
+      };
     }
     if (allows.length === 0) {
       return { effect: 'deny', requiresApproval: false, grantIds: [], reason: 'no grant allows this tool (deny by default)' };

@@ -18,19 +18,26 @@ export interface CreatedApiKey {
  */
 function compileLookup(db: Kysely<Database>) {
   return db
-      .selectFrom('api_keys')
-      .innerJoin('principals', 'principals.id', 'api_keys.principal_id')
-      .leftJoin('principal_roles', 'principal_roles.principal_id', 'api_keys.principal_id')
-      .select([
-        'api_keys.id', 'api_keys.principal_id', 'api_keys.name', 'api_keys.hash', 'api_keys.created_at',
-        'api_keys.expires_at', 'api_keys.revoked_at',
-        'principals.name as p_name', 'principals.kind as p_kind', 'principals.disabled as p_disabled',
-        'principals.created_at as p_created_at', 'principal_roles.role as role',
-      ])
-      .where('api_keys.id', '=', '')
-      .compile();
+    .selectFrom('api_keys')
+    .innerJoin('principals', 'principals.id', 'api_keys.principal_id')
+    .leftJoin('principal_roles', 'principal_roles.principal_id', 'api_keys.principal_id')
+    .select([
+      'api_keys.id',
+      'api_keys.principal_id',
+      'api_keys.name',
+      'api_keys.hash',
+      'api_keys.created_at',
+      'api_keys.expires_at',
+      'api_keys.revoked_at',
+      'principals.name as p_name',
+      'principals.kind as p_kind',
+      'principals.disabled as p_disabled',
+      'principals.created_at as p_created_at',
+      'principal_roles.role as role',
+    ])
+    .where('api_keys.id', '=', '')
+    .compile();
 }
-
 
 /** API keys, stored as SHA-256 of their secret part only. */
 export class ApiKeyStore implements CredentialStore {
@@ -83,7 +90,6 @@ export class ApiKeyStore implements CredentialStore {
     );
     return { key: toStoredKey(row), principal };
   }
-
 }
 
 function toStoredKey(row: ApiKeyRow): StoredApiKey {

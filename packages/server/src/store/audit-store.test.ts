@@ -5,11 +5,25 @@ import { openSqliteDatabase, type OpenedDatabase } from './open-database.js';
 
 function event(i: number, overrides: Partial<AuditEvent> = {}): AuditEvent {
   return {
-    callId: `call-${i}`, time: new Date(Date.UTC(2026, 0, 1, 0, 0, i)).toISOString(), type: 'tool_call', surface: 'rest',
-    requestId: `req-${i}`, environment: 'development', principalId: `p-${i % 3}`, principalName: `user${i % 3}`,
-    action: i % 2 === 0 ? 'orders__get_order' : 'orders__list_orders', pluginName: 'orders', toolHash: 'a'.repeat(64),
-    decision: 'allow', reason: 'allowed by grant g1', errorCode: null, outcome: 'success', upstreamStatus: 200,
-    latencyMs: 1.25, argsDigest: 'b'.repeat(64), ...overrides,
+    callId: `call-${i}`,
+    time: new Date(Date.UTC(2026, 0, 1, 0, 0, i)).toISOString(),
+    type: 'tool_call',
+    surface: 'rest',
+    requestId: `req-${i}`,
+    environment: 'development',
+    principalId: `p-${i % 3}`,
+    principalName: `user${i % 3}`,
+    action: i % 2 === 0 ? 'orders__get_order' : 'orders__list_orders',
+    pluginName: 'orders',
+    toolHash: 'a'.repeat(64),
+    decision: 'allow',
+    reason: 'allowed by grant g1',
+    errorCode: null,
+    outcome: 'success',
+    upstreamStatus: 200,
+    latencyMs: 1.25,
+    argsDigest: 'b'.repeat(64),
+    ...overrides,
   };
 }
 
@@ -24,7 +38,18 @@ describe('AuditStore', () => {
 
   it('round-trips single events (the precompiled path) with every field, nulls included', async () => {
     const full = event(1);
-    const sparse = event(2, { principalId: null, principalName: null, pluginName: null, toolHash: null, reason: null, upstreamStatus: null, argsDigest: null, decision: 'deny', errorCode: 'AUTH_MISSING', outcome: 'not_run' });
+    const sparse = event(2, {
+      principalId: null,
+      principalName: null,
+      pluginName: null,
+      toolHash: null,
+      reason: null,
+      upstreamStatus: null,
+      argsDigest: null,
+      decision: 'deny',
+      errorCode: 'AUTH_MISSING',
+      outcome: 'not_run',
+    });
     await audit.appendBatch([full]);
     await audit.appendBatch([sparse]);
     const [second, first] = await audit.query({ limit: 10 });

@@ -47,7 +47,10 @@ export class AuditStore {
     }
     await this.db.transaction().execute(async (trx) => {
       for (let i = 0; i < events.length; i += ROWS_PER_STATEMENT) {
-        await trx.insertInto('audit_events').values(events.slice(i, i + ROWS_PER_STATEMENT).map(toRow)).execute();
+        await trx
+          .insertInto('audit_events')
+          .values(events.slice(i, i + ROWS_PER_STATEMENT).map(toRow))
+          .execute();
       }
     });
   }
@@ -63,34 +66,78 @@ export class AuditStore {
     if (q.until !== undefined) sel = sel.where('time', '<', q.until);
     if (q.afterSeq !== undefined) sel = sel.where('seq', '>', q.afterSeq);
     if (q.beforeSeq !== undefined) sel = sel.where('seq', '<', q.beforeSeq);
-    const rows = await sel.orderBy('seq', ascending ? 'asc' : 'desc').limit(q.limit).execute();
+    const rows = await sel
+      .orderBy('seq', ascending ? 'asc' : 'desc')
+      .limit(q.limit)
+      .execute();
     return rows.map(fromRow);
   }
 }
 
 const TEMPLATE: AuditEvent = {
-  callId: '', time: '', type: 'tool_call', surface: 'rest', requestId: '', environment: '', principalId: null,
-  principalName: null, action: '', pluginName: null, toolHash: null, decision: 'deny', reason: null, errorCode: null,
-  outcome: 'not_run', upstreamStatus: null, latencyMs: 0, argsDigest: null,
+  callId: '',
+  time: '',
+  type: 'tool_call',
+  surface: 'rest',
+  requestId: '',
+  environment: '',
+  principalId: null,
+  principalName: null,
+  action: '',
+  pluginName: null,
+  toolHash: null,
+  decision: 'deny',
+  reason: null,
+  errorCode: null,
+  outcome: 'not_run',
+  upstreamStatus: null,
+  latencyMs: 0,
+  argsDigest: null,
 };
 
 function toRow(e: AuditEvent): Omit<AuditEventRow, 'seq'> {
   return {
-    call_id: e.callId, time: e.time, type: e.type, surface: e.surface, request_id: e.requestId,
-    environment: e.environment, principal_id: e.principalId, principal_name: e.principalName, action: e.action,
-    plugin_name: e.pluginName, tool_hash: e.toolHash, decision: e.decision, reason: e.reason,
-    error_code: e.errorCode, outcome: e.outcome, upstream_status: e.upstreamStatus, latency_ms: e.latencyMs,
+    call_id: e.callId,
+    time: e.time,
+    type: e.type,
+    surface: e.surface,
+    request_id: e.requestId,
+    environment: e.environment,
+    principal_id: e.principalId,
+    principal_name: e.principalName,
+    action: e.action,
+    plugin_name: e.pluginName,
+    tool_hash: e.toolHash,
+    decision: e.decision,
+    reason: e.reason,
+    error_code: e.errorCode,
+    outcome: e.outcome,
+    upstream_status: e.upstreamStatus,
+    latency_ms: e.latencyMs,
     args_digest: e.argsDigest,
   };
 }
 
 function fromRow(r: Selectable<AuditEventRow>): StoredAuditEvent {
   return {
-    seq: Number(r.seq), callId: r.call_id, time: r.time, type: r.type === 'admin' ? 'admin' : 'tool_call',
-    surface: r.surface as Surface, requestId: r.request_id, environment: r.environment, principalId: r.principal_id,
-    principalName: r.principal_name, action: r.action, pluginName: r.plugin_name, toolHash: r.tool_hash,
-    decision: r.decision as AuditDecision, reason: r.reason, errorCode: r.error_code as ErrorCode | null,
-    outcome: r.outcome as AuditOutcome, upstreamStatus: r.upstream_status, latencyMs: r.latency_ms,
+    seq: Number(r.seq),
+    callId: r.call_id,
+    time: r.time,
+    type: r.type === 'admin' ? 'admin' : 'tool_call',
+    surface: r.surface as Surface,
+    requestId: r.request_id,
+    environment: r.environment,
+    principalId: r.principal_id,
+    principalName: r.principal_name,
+    action: r.action,
+    pluginName: r.plugin_name,
+    toolHash: r.tool_hash,
+    decision: r.decision as AuditDecision,
+    reason: r.reason,
+    errorCode: r.error_code as ErrorCode | null,
+    outcome: r.outcome as AuditOutcome,
+    upstreamStatus: r.upstream_status,
+    latencyMs: r.latency_ms,
     argsDigest: r.args_digest,
   };
 }

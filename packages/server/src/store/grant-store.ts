@@ -11,9 +11,16 @@ export class GrantStore {
 
   async create(input: NewGrant, now: Date): Promise<Grant> {
     const row: GrantRow = {
-      id: randomUUID(), subject_type: input.subjectType, subject: input.subject, target_type: input.targetType,
-      target: input.target, environment: input.environment, effect: input.effect,
-      require_approval: input.requireApproval ? 1 : 0, expires_at: input.expiresAt, created_at: now.toISOString(),
+      id: randomUUID(),
+      subject_type: input.subjectType,
+      subject: input.subject,
+      target_type: input.targetType,
+      target: input.target,
+      environment: input.environment,
+      effect: input.effect,
+      require_approval: input.requireApproval ? 1 : 0,
+      expires_at: input.expiresAt,
+      created_at: now.toISOString(),
     };
     await this.db.insertInto('grants').values(row).execute();
     return toGrant(row);

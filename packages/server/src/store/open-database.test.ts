@@ -16,7 +16,9 @@ describe('openSqliteDatabase', () => {
     const raw = new Database(path, { readonly: true });
     expect(raw.pragma('journal_mode', { simple: true })).toBe('wal');
     const tables = raw.prepare("select name from sqlite_master where type = 'table' order by name").all() as { name: string }[];
-    expect(tables.map((t) => t.name)).toEqual(expect.arrayContaining(['principals', 'principal_roles', 'api_keys', 'plugins', 'tools', 'grants', 'audit_events', 'meta']));
+    expect(tables.map((t) => t.name)).toEqual(
+      expect.arrayContaining(['principals', 'principal_roles', 'api_keys', 'plugins', 'tools', 'grants', 'audit_events', 'meta']),
+    );
     const applied = raw.prepare('select name from kysely_migration').all() as { name: string }[];
     expect(applied.map((m) => m.name)).toEqual(['0001-initial']);
     raw.close();

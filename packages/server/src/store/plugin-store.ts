@@ -10,11 +10,17 @@ export class PluginStore {
 
   async insert(plugin: Plugin, tools: readonly Tool[]): Promise<void> {
     if (await this.findByName(plugin.name)) {
-      throw new GatewayError('CONFLICT', { message: `A plugin named "${plugin.name}" already exists. Remove it first or choose another name.` });
+      throw new GatewayError('CONFLICT', {
+        message: `A plugin named "${plugin.name}" already exists. Remove it first or choose another name.`,
+      });
     }
     const names = tools.map((t) => t.name);
-    const clash = names.length === 0 ? undefined : await this.db.selectFrom('tools').select('name').where('name', 'in', names).executeTakeFirst();
-    if (clash) throw new GatewayError('CONFLICT', { message: `A tool named "${clash.name}" already exists in another plugin. Choose another plugin name.` });
+    const clash =
+      names.length === 0 ? undefined : await this.db.selectFrom('tools').select('name').where('name', 'in', names).executeTakeFirst();
+    if (clash)
+      throw new GatewayError('CONFLICT', {
+        message: `A tool named "${clash.name}" already exists in another plugin. Choose another plugin name.`,
+      });
     await this.db.transaction().execute(async (trx) => {
       await trx.insertInto('plugins').values(toPluginRow(plugin)).execute();
       for (const tool of tools) await trx.insertInto('tools').values(toToolRow(tool, plugin.createdAt)).execute();
@@ -52,7 +58,11 @@ export class PluginStore {
         const byTool = await trx
           .deleteFrom('grants')
           .where('target_type', '=', 'tool')
-          .where('target', 'in', tools.map((t) => t.name))
+          .where(
+            'target',
+            'in',
+            tools.map((t) => t.name),
+          )
           .executeTakeFirst();
         grants += Number(byTool.numDeletedRows);
       }
@@ -76,27 +86,53 @@ export class PluginStore {
 
 function toPluginRow(p: Plugin): PluginRow {
   return {
-    id: p.id, name: p.name, kind: p.kind, title: p.title, description: p.description, base_url: p.baseUrl,
-    allow_private_network: p.allowPrivateNetwork ? 1 : 0, timeout_ms: p.timeoutMs, status: p.status, source: p.source,
-    created_at: p.createdAt, updated_at: p.createdAt,
+    id: p.id,
+    name: p.name,
+    kind: p.kind,
+    title: p.title,
+    description: p.description,
+    base_url: p.baseUrl,
+    allow_private_network: p.allowPrivateNetwork ? 1 : 0,
+    timeout_ms: p.timeoutMs,
+    status: p.status,
+    source: p.source,
+    created_at: p.createdAt,
+    updated_at: p.createdAt,
   };
 }
 
 function toPlugin(r: PluginRow): Plugin {
   return {
-    id: r.id, name: r.name, kind: 'openapi', title: r.title, description: r.description, baseUrl: r.base_url,
-    allowPrivateNetwork: r.allow_private_network !== 0, timeoutMs: r.timeout_ms,
-    status: r.status === 'disabled' ? 'disabled' : 'active', source: r.source, createdAt: r.created_at,
+    id: r.id,
+    name: r.name,
+    kind: 'openapi',
+    title: r.title,
+    description: r.description,
+    baseUrl: r.base_url,
+    allowPrivateNetwork: r.allow_private_network !== 0,
+    timeoutMs: r.timeout_ms,
+    status: r.status === 'disabled' ? 'disabled' : 'active',
+    source: r.source,
+    createdAt: r.created_at,
   };
 }
 
 function toToolRow(t: Tool, createdAt: string): ToolRow {
   return {
-    id: t.id, plugin_id: t.pluginId, name: t.name, source_name: t.sourceName, title: t.title ?? null,
-    description: t.description, input_schema: JSON.stringify(t.inputSchema),
+    id: t.id,
+    plugin_id: t.pluginId,
+    name: t.name,
+    source_name: t.sourceName,
+    title: t.title ?? null,
+    description: t.description,
+    input_schema: JSON.stringify(t.inputSchema),
     output_schema: t.outputSchema ? JSON.stringify(t.outputSchema) : null,
-    annotations: t.annotations ? JSON.stringify(t.annotations) : null, risk_tier: t.riskTier,
-    binding: JSON.stringify(t.binding), definition_hash: t.definitionHash, status: t.status, created_at: createdAt,
+    annotations: t.annotations ? JSON.stringify(t.annotations) : null,
+    risk_tier: t.riskTier,
+    binding: JSON.stringify(t.binding),
+    definition_hash: t.definitionHash,
+    status: t.status,
+    created_at: createdAt,
   };
 }
 

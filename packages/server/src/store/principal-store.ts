@@ -23,7 +23,10 @@ export class PrincipalStore {
     await this.db.transaction().execute(async (trx) => {
       await trx.insertInto('principals').values(row).execute();
       if (roles.length > 0) {
-        await trx.insertInto('principal_roles').values(roles.map((role) => ({ principal_id: row.id, role }))).execute();
+        await trx
+          .insertInto('principal_roles')
+          .values(roles.map((role) => ({ principal_id: row.id, role })))
+          .execute();
       }
     });
     return toPrincipal(row, roles);
@@ -32,11 +35,19 @@ export class PrincipalStore {
   async list(): Promise<Principal[]> {
     const rows = await this.db.selectFrom('principals').selectAll().orderBy('name').execute();
     const roles = await this.db.selectFrom('principal_roles').selectAll().execute();
-    return rows.map((r) => toPrincipal(r, roles.filter((x) => x.principal_id === r.id).map((x) => x.role)));
+    return rows.map((r) =>
+      toPrincipal(
+        r,
+        roles.filter((x) => x.principal_id === r.id).map((x) => x.role),
+      ),
+    );
   }
 
   async count(): Promise<number> {
-    const { n } = await this.db.selectFrom('principals').select((eb) => eb.fn.countAll<string | number>().as('n')).executeTakeFirstOrThrow();
+    const { n } = await this.db
+      .selectFrom('principals')
+      .select((eb) => eb.fn.countAll<string | number>().as('n'))
+      .executeTakeFirstOrThrow();
     return Number(n);
   }
 
@@ -53,19 +64,28 @@ export class PrincipalStore {
   /** Resolves an id or a name, as CLI users type either. */
   async require(idOrName: string): Promise<Principal> {
     const found = (await this.findById(idOrName)) ?? (await this.findByName(idOrName));
-    if (!found) throw new GatewayError('NOT_FOUND', { message: `No principal "${idOrName}". List principals with GET /v1/admin/principals.` });
+    if (!found)
+      throw new GatewayError('NOT_FOUND', { message: `No principal "${idOrName}". List principals with GET /v1/admin/principals.` });
     return found;
   }
 
   async update(id: string, change: { roles?: readonly string[]; disabled?: boolean }): Promise<Principal> {
     await this.db.transaction().execute(async (trx) => {
       if (change.disabled !== undefined) {
-        await trx.updateTable('principals').set({ disabled: change.disabled ? 1 : 0 }).where('id', '=', id).execute();
+        await trx
+          .updateTable('principals')
+          .set({ disabled: change.disabled ? 1 : 0 })
+          .where('id', '=', id)
+          .execute();
       }
       if (change.roles !== undefined) {
         await trx.deleteFrom('principal_roles').where('principal_id', '=', id).execute();
         const roles = [...new Set(change.roles)];
-        if (roles.length > 0) await trx.insertInto('principal_roles').values(roles.map((role) => ({ principal_id: id, role }))).execute();
+        if (roles.length > 0)
+          await trx
+            .insertInto('principal_roles')
+            .values(roles.map((role) => ({ principal_id: id, role })))
+            .execute();
       }
     });
     return this.require(id);
@@ -76,7 +96,12 @@ export class PrincipalStore {
   }
 
   private async rolesOf(principalId: string): Promise<string[]> {
-    const rows = await this.db.selectFrom('principal_roles').select('role').where('principal_id', '=', principalId).orderBy('role').execute();
+    const rows = await this.db
+      .selectFrom('principal_roles')
+      .select('role')
+      .where('principal_id', '=', principalId)
+      .orderBy('role')
+      .execute();
     return rows.map((r) => r.role);
   }
 }

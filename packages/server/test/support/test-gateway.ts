@@ -12,7 +12,11 @@ export interface TestGateway {
   readonly adminKey: string;
   readonly dataDir: string;
   /** Calls the gateway's HTTP API and returns status, headers and parsed JSON body. */
-  api(method: string, path: string, opts?: { key?: string | null; body?: unknown; rawBody?: string; headers?: Record<string, string> }): Promise<ApiResponse>;
+  api(
+    method: string,
+    path: string,
+    opts?: { key?: string | null; body?: unknown; rawBody?: string; headers?: Record<string, string> },
+  ): Promise<ApiResponse>;
   close(): Promise<void>;
 }
 
@@ -54,7 +58,11 @@ export async function startTestGateway(env: Record<string, string> = {}, opts: {
     return { status: res.status, headers: res.headers, body: parsed };
   };
   return {
-    gw, url: gw.url, adminKey, dataDir, api,
+    gw,
+    url: gw.url,
+    adminKey,
+    dataDir,
+    api,
     close: async () => {
       await gw.close();
       rmSync(dataDir, { recursive: true, force: true });
@@ -63,7 +71,12 @@ export async function startTestGateway(env: Record<string, string> = {}, opts: {
 }
 
 /** Creates a principal with the given roles and returns its id and a fresh key. */
-export async function createCaller(t: TestGateway, name: string, roles: string[] = [], keyOpts: Record<string, unknown> = {}): Promise<{ id: string; key: string; keyId: string }> {
+export async function createCaller(
+  t: TestGateway,
+  name: string,
+  roles: string[] = [],
+  keyOpts: Record<string, unknown> = {},
+): Promise<{ id: string; key: string; keyId: string }> {
   const p = await t.api('POST', '/v1/admin/principals', { body: { name, roles } });
   if (p.status !== 201) throw new Error(`create principal: ${JSON.stringify(p.body)}`);
   const k = await t.api('POST', '/v1/admin/keys', { body: { principal: name, ...keyOpts } });

@@ -35,7 +35,8 @@ export function addAuditCommand(program: Command, cli: CliContext): void {
       for (;;) {
         await new Promise((r) => setTimeout(r, 1000));
         const page = await client.request<AuditPage>('GET', `/v1/admin/audit?${filters.toString()}&after=${after}&limit=500`);
-        for (const e of page.events) process.stdout.write(`${cli.json() ? JSON.stringify(e) : COLUMNS.map((c) => cellText(e[c])).join('  ')}\n`);
+        for (const e of page.events)
+          process.stdout.write(`${cli.json() ? JSON.stringify(e) : COLUMNS.map((c) => cellText(e[c])).join('  ')}\n`);
         after = page.nextAfter ?? after;
       }
     });

@@ -12,18 +12,34 @@ export function addGrantCommands(program: Command, cli: CliContext): void {
     .option('--deny', 'an explicit deny that overrides every allow')
     .option('--require-approval', 'calls under this grant need approval')
     .option('--expires-at <time>', 'ISO-8601 expiry')
-    .action(async (opts: { subject: string; target: string; env: string; deny?: boolean; requireApproval?: boolean; expiresAt?: string }) => {
-      const res = await cli.client().request<{ grant: Record<string, unknown> }>('POST', '/v1/admin/grants', {
-        subject: opts.subject, target: opts.target, environment: opts.env, effect: opts.deny ? 'deny' : 'allow',
-        requireApproval: opts.requireApproval === true, ...(opts.expiresAt !== undefined ? { expiresAt: opts.expiresAt } : {}),
-      });
-      if (cli.json()) return printJson(res);
-      printTable([res.grant], ['id', 'subjectType', 'subject', 'effect', 'targetType', 'target', 'environment', 'requireApproval']);
-    });
+    .action(
+      async (opts: { subject: string; target: string; env: string; deny?: boolean; requireApproval?: boolean; expiresAt?: string }) => {
+        const res = await cli.client().request<{ grant: Record<string, unknown> }>('POST', '/v1/admin/grants', {
+          subject: opts.subject,
+          target: opts.target,
+          environment: opts.env,
+          effect: opts.deny ? 'deny' : 'allow',
+          requireApproval: opts.requireApproval === true,
+          ...(opts.expiresAt !== undefined ? { expiresAt: opts.expiresAt } : {}),
+        });
+        if (cli.json()) return printJson(res);
+        printTable([res.grant], ['id', 'subjectType', 'subject', 'effect', 'targetType', 'target', 'environment', 'requireApproval']);
+      },
+    );
   grants.command('list').action(async () => {
     const res = await cli.client().request<{ grants: Record<string, unknown>[] }>('GET', '/v1/admin/grants');
     if (cli.json()) return printJson(res);
-    printTable(res.grants, ['id', 'subjectType', 'subject', 'effect', 'targetType', 'target', 'environment', 'requireApproval', 'expiresAt']);
+    printTable(res.grants, [
+      'id',
+      'subjectType',
+      'subject',
+      'effect',
+      'targetType',
+      'target',
+      'environment',
+      'requireApproval',
+      'expiresAt',
+    ]);
   });
   grants.command('remove <id>').action(async (id: string) => {
     const res = await cli.client().request('DELETE', `/v1/admin/grants/${encodeURIComponent(id)}`);

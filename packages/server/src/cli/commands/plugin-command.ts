@@ -33,7 +33,9 @@ export function addPluginCommand(program: Command, cli: CliContext): void {
         ...(opts.allowPrivateNetwork ? { allowPrivateNetwork: true } : {}),
         ...(opts.timeoutMs !== undefined ? { timeoutMs: opts.timeoutMs } : {}),
       };
-      const res = await cli.client().request<{ tools: Record<string, unknown>[]; warnings: unknown[]; failures: unknown[] }>('POST', '/v1/admin/plugins', body);
+      const res = await cli
+        .client()
+        .request<{ tools: Record<string, unknown>[]; warnings: unknown[]; failures: unknown[] }>('POST', '/v1/admin/plugins', body);
       if (cli.json()) return printJson(res);
       process.stdout.write(`Imported plugin "${opts.name}" with ${res.tools.length} tools:\n`);
       printTable(res.tools, ['name', 'riskTier', 'description']);
@@ -54,7 +56,12 @@ export function addPluginCommand(program: Command, cli: CliContext): void {
     .command('show <name>')
     .description('show a plugin and its tools')
     .action(async (name: string) => {
-      const res = await cli.client().request<{ plugin: Record<string, unknown>; tools: Record<string, unknown>[] }>('GET', `/v1/admin/plugins/${encodeURIComponent(name)}`);
+      const res = await cli
+        .client()
+        .request<{ plugin: Record<string, unknown>; tools: Record<string, unknown>[] }>(
+          'GET',
+          `/v1/admin/plugins/${encodeURIComponent(name)}`,
+        );
       if (cli.json()) return printJson(res);
       printJson(res.plugin);
       printTable(res.tools, ['name', 'riskTier', 'status', 'definitionHash']);

@@ -13,7 +13,9 @@ export function addPrincipalCommands(program: Command, cli: CliContext): void {
     .option('--service', 'a service account rather than a user')
     .action(async (name: string, opts: { role: string[]; service?: boolean }) => {
       const res = await cli.client().request<{ principal: Record<string, unknown> }>('POST', '/v1/admin/principals', {
-        name, kind: opts.service ? 'service' : 'user', roles: opts.role,
+        name,
+        kind: opts.service ? 'service' : 'user',
+        roles: opts.role,
       });
       if (cli.json()) return printJson(res);
       printTable([res.principal], ['id', 'name', 'kind', 'roles']);
@@ -34,7 +36,9 @@ export function addPrincipalCommands(program: Command, cli: CliContext): void {
         ...(opts.role.length > 0 ? { roles: opts.role } : {}),
         ...(opts.disable ? { disabled: true } : opts.enable ? { disabled: false } : {}),
       };
-      const res = await cli.client().request<{ principal: Record<string, unknown> }>('PATCH', `/v1/admin/principals/${encodeURIComponent(who)}`, body);
+      const res = await cli
+        .client()
+        .request<{ principal: Record<string, unknown> }>('PATCH', `/v1/admin/principals/${encodeURIComponent(who)}`, body);
       if (cli.json()) return printJson(res);
       printTable([res.principal], ['id', 'name', 'kind', 'roles', 'disabled']);
     });
@@ -57,11 +61,13 @@ export function addPrincipalCommands(program: Command, cli: CliContext): void {
         ...(opts.expiresInDays !== undefined ? { expiresInDays: opts.expiresInDays } : {}),
       });
       if (cli.json()) return printJson(res);
-      process.stdout.write(`Key ${res.id} for ${opts.principal}${res.expiresAt ? `, expires ${res.expiresAt}` : ''}. Shown once; store it now:\n\n  ${res.key}\n\n`);
+      process.stdout.write(
+        `Key ${res.id} for ${opts.principal}${res.expiresAt ? `, expires ${res.expiresAt}` : ''}. Shown once; store it now:\n\n  ${res.key}\n\n`,
+      );
     });
   keys
     .command('list')
-    .option('-p, --principal <principal>', 'only this principal\'s keys')
+    .option('-p, --principal <principal>', "only this principal's keys")
     .action(async (opts: { principal?: string }) => {
       const q = opts.principal !== undefined ? `?principal=${encodeURIComponent(opts.principal)}` : '';
       const res = await cli.client().request<{ keys: Record<string, unknown>[] }>('GET', `/v1/admin/keys${q}`);

@@ -12,7 +12,10 @@ export function addToolCommands(program: Command, cli: CliContext): void {
     .action(async () => {
       const res = await cli.client().request<ToolListResponse>('GET', '/v1/tools');
       if (cli.json()) return printJson(res);
-      printTable(res.tools.map((t) => ({ ...t, description: t.description.split('\n')[0] })), ['name', 'riskTier', 'plugin', 'description']);
+      printTable(
+        res.tools.map((t) => ({ ...t, description: t.description.split('\n')[0] })),
+        ['name', 'riskTier', 'plugin', 'description'],
+      );
     });
 
   program
@@ -28,7 +31,9 @@ export function addToolCommands(program: Command, cli: CliContext): void {
       }
       const res = await cli.client().request<InvokeResponse>('POST', `/v1/tools/${encodeURIComponent(tool)}/invoke`, { arguments: args });
       if (cli.json()) return printJson(res);
-      process.stdout.write(`${res.tool} → upstream ${res.upstreamStatus}${res.isError ? ' (tool error)' : ''}${res.truncated ? ' (truncated)' : ''}  call ${res.callId}\n`);
+      process.stdout.write(
+        `${res.tool} → upstream ${res.upstreamStatus}${res.isError ? ' (tool error)' : ''}${res.truncated ? ' (truncated)' : ''}  call ${res.callId}\n`,
+      );
       process.stdout.write(`${typeof res.content === 'string' ? res.content : JSON.stringify(res.content, null, 2)}\n`);
     });
 }

@@ -24,10 +24,16 @@ export function registerAdminGrantRoutes(app: FastifyInstance, services: HttpSer
     if (subjectType === 'principal') subject = (await ctx.principals.require(subject)).id;
     if (targetType === 'plugin') await ctx.plugins.require(target);
     if (targetType === 'tool' && !ctx.catalog.get(target)) {
-      throw new GatewayError('NOT_FOUND', { message: `No tool named "${target}". List tools with GET /v1/admin/tools.`, details: { path: 'body/target' } });
+      throw new GatewayError('NOT_FOUND', {
+        message: `No tool named "${target}". List tools with GET /v1/admin/tools.`,
+        details: { path: 'body/target' },
+      });
     }
     if (req.body.expiresAt !== undefined && Date.parse(req.body.expiresAt) <= ctx.clock.now()) {
-      throw new GatewayError('BAD_REQUEST', { message: 'expiresAt is in the past. Send a future time.', details: { path: 'body/expiresAt' } });
+      throw new GatewayError('BAD_REQUEST', {
+        message: 'expiresAt is in the past. Send a future time.',
+        details: { path: 'body/expiresAt' },
+      });
     }
     const grant = await ctx.grants.create(
       {
@@ -43,7 +49,15 @@ export function registerAdminGrantRoutes(app: FastifyInstance, services: HttpSer
       new Date(ctx.clock.now()),
     );
     await refreshGrants(ctx);
-    await auditAdmin(services, req, 'grants.create', admin, 'allow', undefined, `grant ${grant.id}: ${req.body.subject} ${grant.effect} ${req.body.target} env ${grant.environment}`);
+    await auditAdmin(
+      services,
+      req,
+      'grants.create',
+      admin,
+      'allow',
+      undefined,
+      `grant ${grant.id}: ${req.body.subject} ${grant.effect} ${req.body.target} env ${grant.environment}`,
+    );
     return reply.code(201).send({ grant });
   });
 
@@ -59,7 +73,10 @@ export function registerAdminGrantRoutes(app: FastifyInstance, services: HttpSer
     await requireAdmin(services, req, 'audit.read');
     const q = req.query;
     if (q.before !== undefined && q.after !== undefined) {
-      throw new GatewayError('BAD_REQUEST', { message: 'Use either "before" (page back) or "after" (tail), not both.', details: { path: 'querystring/before' } });
+      throw new GatewayError('BAD_REQUEST', {
+        message: 'Use either "before" (page back) or "after" (tail), not both.',
+        details: { path: 'querystring/before' },
+      });
     }
     const principalId = q.principal !== undefined ? (await ctx.principals.require(q.principal)).id : undefined;
     const limit = q.limit ?? 100;
@@ -76,9 +93,7 @@ export function registerAdminGrantRoutes(app: FastifyInstance, services: HttpSer
     });
     const last = events[events.length - 1];
     const page =
-      q.after !== undefined
-        ? { nextAfter: last?.seq ?? q.after }
-        : { nextBefore: events.length === limit && last ? last.seq : null };
+      q.after !== undefined ? { nextAfter: last?.seq ?? q.after } : { nextBefore: events.length === limit && last ? last.seq : null };
     return { events, ...page };
   });
 }

@@ -32,7 +32,10 @@ export function registerAdminPluginRoutes(app: FastifyInstance, services: HttpSe
     const admin = await requireAdmin(services, req, 'plugins.import');
     const body = req.body;
     if (body.spec === undefined && body.source === undefined) {
-      throw new GatewayError('BAD_REQUEST', { message: 'Send either "source" (an http(s) URL) or "spec" (the document text).', details: { path: 'body/source' } });
+      throw new GatewayError('BAD_REQUEST', {
+        message: 'Send either "source" (an http(s) URL) or "spec" (the document text).',
+        details: { path: 'body/source' },
+      });
     }
     if (body.spec === undefined && body.source !== undefined && !/^https?:\/\//.test(body.source)) {
       throw new GatewayError('BAD_REQUEST', {
@@ -48,7 +51,15 @@ export function registerAdminPluginRoutes(app: FastifyInstance, services: HttpSe
       ...(body.allowPrivateNetwork !== undefined ? { allowPrivateNetwork: body.allowPrivateNetwork } : {}),
       ...(body.timeoutMs !== undefined ? { timeoutMs: body.timeoutMs } : {}),
     });
-    await auditAdmin(services, req, 'plugins.import', admin, 'allow', undefined, `imported ${result.plugin.name} with ${result.tools.length} tools`);
+    await auditAdmin(
+      services,
+      req,
+      'plugins.import',
+      admin,
+      'allow',
+      undefined,
+      `imported ${result.plugin.name} with ${result.tools.length} tools`,
+    );
     return reply.code(201).send({
       plugin: result.plugin,
       tools: result.tools.map(toolView),
@@ -62,7 +73,15 @@ export function registerAdminPluginRoutes(app: FastifyInstance, services: HttpSe
     const removed = await ctx.plugins.remove(req.params.name);
     await ctx.catalog.reload();
     await refreshGrants(ctx);
-    await auditAdmin(services, req, 'plugins.remove', admin, 'allow', undefined, `removed ${req.params.name}: ${removed.tools} tools, ${removed.grants} grants`);
+    await auditAdmin(
+      services,
+      req,
+      'plugins.remove',
+      admin,
+      'allow',
+      undefined,
+      `removed ${req.params.name}: ${removed.tools} tools, ${removed.grants} grants`,
+    );
     return { removed: req.params.name, ...removed };
   });
 

@@ -24,8 +24,19 @@ export function registerAdminPrincipalRoutes(app: FastifyInstance, services: Htt
 
   app.post<{ Body: CreatePrincipalRequest }>('/v1/admin/principals', { schema: { body: CreatePrincipalRequest } }, async (req, reply) => {
     const admin = await requireAdmin(services, req, 'principals.create');
-    const principal = await ctx.principals.create({ name: req.body.name, kind: req.body.kind ?? 'user', roles: req.body.roles ?? [] }, now());
-    await auditAdmin(services, req, 'principals.create', admin, 'allow', undefined, `created ${principal.name} (${principal.roles.join(',')})`);
+    const principal = await ctx.principals.create(
+      { name: req.body.name, kind: req.body.kind ?? 'user', roles: req.body.roles ?? [] },
+      now(),
+    );
+    await auditAdmin(
+      services,
+      req,
+      'principals.create',
+      admin,
+      'allow',
+      undefined,
+      `created ${principal.name} (${principal.roles.join(',')})`,
+    );
     return reply.code(201).send({ principal });
   });
 
@@ -46,7 +57,15 @@ export function registerAdminPrincipalRoutes(app: FastifyInstance, services: Htt
         ...(req.body.roles !== undefined ? { roles: req.body.roles } : {}),
         ...(req.body.disabled !== undefined ? { disabled: req.body.disabled } : {}),
       });
-      await auditAdmin(services, req, 'principals.update', admin, 'allow', undefined, `updated ${principal.name}: ${JSON.stringify(req.body)}`);
+      await auditAdmin(
+        services,
+        req,
+        'principals.update',
+        admin,
+        'allow',
+        undefined,
+        `updated ${principal.name}: ${JSON.stringify(req.body)}`,
+      );
       return { principal };
     },
   );
@@ -75,18 +94,28 @@ export function registerAdminPrincipalRoutes(app: FastifyInstance, services: Htt
     const admin = await requireAdmin(services, req, 'keys.create');
     const owner = await ctx.principals.require(req.body.principal);
     if (req.body.expiresAt !== undefined && req.body.expiresInDays !== undefined) {
-      throw new GatewayError('BAD_REQUEST', { message: 'Send either expiresAt or expiresInDays, not both.', details: { path: 'body/expiresAt' } });
+      throw new GatewayError('BAD_REQUEST', {
+        message: 'Send either expiresAt or expiresInDays, not both.',
+        details: { path: 'body/expiresAt' },
+      });
     }
     const expiresAt =
-      req.body.expiresAt !== undefined ? new Date(req.body.expiresAt)
-      : req.body.expiresInDays !== undefined ? new Date(ctx.clock.now() + req.body.expiresInDays * 86_400_000)
-      : null;
+      req.body.expiresAt !== undefined
+        ? new Date(req.body.expiresAt)
+        : req.body.expiresInDays !== undefined
+          ? new Date(ctx.clock.now() + req.body.expiresInDays * 86_400_000)
+          : null;
     if (expiresAt !== null && expiresAt.getTime() <= ctx.clock.now()) {
-      throw new GatewayError('BAD_REQUEST', { message: 'expiresAt is in the past. Send a future time.', details: { path: 'body/expiresAt' } });
+      throw new GatewayError('BAD_REQUEST', {
+        message: 'expiresAt is in the past. Send a future time.',
+        details: { path: 'body/expiresAt' },
+      });
     }
     const created = await ctx.keys.create(owner, req.body.name ?? 'api key', expiresAt, now());
     await auditAdmin(services, req, 'keys.create', admin, 'allow', undefined, `key ${created.key.id} for ${owner.name}`);
-    return reply.code(201).send({ key: created.secretKey, ...keyView(created.key, ctx.clock.now()), notice: 'Store this key now: it is shown only once.' });
+    return reply
+      .code(201)
+      .send({ key: created.secretKey, ...keyView(created.key, ctx.clock.now()), notice: 'Store this key now: it is shown only once.' });
   });
 
   app.post<{ Params: { id: string } }>('/v1/admin/keys/:id/revoke', async (req) => {

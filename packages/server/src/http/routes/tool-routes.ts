@@ -48,13 +48,22 @@ function readInvokeBody(req: FastifyRequest): { args: unknown; rejected?: Gatewa
   const body = req.body;
   if (body === undefined || body === null) return { args: {} };
   if (typeof body !== 'object' || Array.isArray(body)) {
-    return { args: undefined, rejected: new GatewayError('BAD_REQUEST', { message: 'The body must be a JSON object like {"arguments": {...}}.', details: { path: 'body' } }) };
+    return {
+      args: undefined,
+      rejected: new GatewayError('BAD_REQUEST', {
+        message: 'The body must be a JSON object like {"arguments": {...}}.',
+        details: { path: 'body' },
+      }),
+    };
   }
   const extra = Object.keys(body).find((k) => k !== 'arguments');
   if (extra !== undefined) {
     return {
       args: undefined,
-      rejected: new GatewayError('BAD_REQUEST', { message: `body/${extra} is not an accepted field; put tool arguments under "arguments".`, details: { path: `body/${extra}` } }),
+      rejected: new GatewayError('BAD_REQUEST', {
+        message: `body/${extra} is not an accepted field; put tool arguments under "arguments".`,
+        details: { path: `body/${extra}` },
+      }),
     };
   }
   return { args: (body as { arguments?: unknown }).arguments ?? {} };
@@ -65,8 +74,12 @@ export async function auditRefusedInvoke(services: HttpServices, req: FastifyReq
   const name = (req.params as { name?: unknown } | undefined)?.name;
   try {
     await runToolCall(services.pipeline, {
-      credential: requestCredential(req), toolName: typeof name === 'string' ? name : '', args: undefined,
-      surface: 'rest', requestId: req.id, rejected,
+      credential: requestCredential(req),
+      toolName: typeof name === 'string' ? name : '',
+      args: undefined,
+      surface: 'rest',
+      requestId: req.id,
+      rejected,
     });
   } catch (err) {
     if (err instanceof GatewayError) return err;

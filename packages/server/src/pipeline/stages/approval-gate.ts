@@ -9,7 +9,9 @@ import type { PipelineDeps } from '../pipeline-deps.js';
 export function approvalGate(deps: PipelineDeps, call: AdmittedCall): ApprovedCall {
   const byTier = deps.settings.approvalTiers.includes(call.tool.riskTier);
   if (byTier || call.decision.requiresApproval) {
-    const why = byTier ? `risk tier ${call.tool.riskTier} requires approval` : `grant requires approval (${call.decision.grantIds.join(', ')})`;
+    const why = byTier
+      ? `risk tier ${call.tool.riskTier} requires approval`
+      : `grant requires approval (${call.decision.grantIds.join(', ')})`;
     throw new GatewayError('APPROVAL_REQUIRED', { reason: why, details: { tool: call.tool.name, riskTier: call.tool.riskTier } });
   }
   return { ...call, clearance: 'not_required' };
