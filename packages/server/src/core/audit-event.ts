@@ -34,3 +34,26 @@ export interface AuditEvent {
 export interface StoredAuditEvent extends AuditEvent {
   readonly seq: number;
 }
+
+/**
+ * A new record of a decision that has not been made yet: denied, not run, nothing known. Every
+ * writer starts from this, so a field forgotten on some path reads as a denial, never as an allow.
+ */
+export function openAuditEvent(
+  start: Pick<AuditEvent, 'callId' | 'time' | 'type' | 'surface' | 'requestId' | 'environment' | 'action'>,
+): AuditEvent {
+  return {
+    ...start,
+    principalId: null,
+    principalName: null,
+    pluginName: null,
+    toolHash: null,
+    decision: 'deny',
+    reason: null,
+    errorCode: null,
+    outcome: 'not_run',
+    upstreamStatus: null,
+    latencyMs: 0,
+    argsDigest: null,
+  };
+}

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { FastifyRequest } from 'fastify';
-import type { AuditDecision } from '../core/audit-event.js';
+import { openAuditEvent, type AuditDecision } from '../core/audit-event.js';
 import { GatewayError, toGatewayError } from '../core/gateway-error.js';
 import { ADMIN_ROLE, type Principal } from '../core/principal.js';
 import { authenticate } from '../pipeline/stages/authenticate.js';
@@ -43,23 +43,20 @@ export async function auditAdmin(
   reason?: string,
 ): Promise<void> {
   await services.admin.audit.append({
-    callId: randomUUID(),
-    time: new Date(services.admin.clock.now()).toISOString(),
-    type: 'admin',
-    surface: 'admin',
-    requestId: req.id,
-    environment: services.pipeline.settings.environment,
+    ...openAuditEvent({
+      callId: randomUUID(),
+      time: new Date(services.admin.clock.now()).toISOString(),
+      type: 'admin',
+      surface: 'admin',
+      requestId: req.id,
+      environment: services.pipeline.settings.environment,
+      action,
+    }),
     principalId: principal?.id ?? null,
     principalName: principal?.name ?? null,
-    action,
-    pluginName: null,
-    toolHash: null,
     decision,
     reason: err ? (err.reason ?? err.message) : (reason ?? null),
     errorCode: err?.code ?? null,
     outcome: err ? 'not_run' : 'success',
-    upstreamStatus: null,
-    latencyMs: 0,
-    argsDigest: null,
   });
 }

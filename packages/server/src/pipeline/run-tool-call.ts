@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { AuditDecision, AuditEvent, AuditOutcome } from '../core/audit-event.js';
+import { openAuditEvent, type AuditDecision, type AuditEvent, type AuditOutcome } from '../core/audit-event.js';
 import type { ErrorCode } from '../core/errors.js';
 import { GatewayError, toGatewayError } from '../core/gateway-error.js';
 import type { CallRequest, ToolCallResult } from './call-types.js';
@@ -31,26 +31,16 @@ const EXECUTION_ERRORS: ReadonlySet<ErrorCode> = new Set([
  */
 export async function runToolCall(deps: PipelineDeps, req: CallRequest): Promise<ToolCallResult> {
   const started = performance.now();
-  const audit: Mutable<AuditEvent> = {
+  const audit: Mutable<AuditEvent> = openAuditEvent({
     callId: randomUUID(),
     time: new Date(deps.clock.now()).toISOString(),
     type: 'tool_call',
     surface: req.surface,
     requestId: req.requestId,
     environment: deps.settings.environment,
-    principalId: null,
-    principalName: null,
     action: req.toolName,
-    pluginName: null,
-    toolHash: null,
-    decision: 'deny',
-    reason: null,
-    errorCode: null,
-    outcome: 'not_run',
-    upstreamStatus: null,
-    latencyMs: 0,
-    argsDigest: null,
-  };
+  });
+
   try {
     const authed = await authenticate(deps, req);
     audit.principalId = authed.principal.id;

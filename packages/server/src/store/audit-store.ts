@@ -1,5 +1,12 @@
 import type { Kysely } from 'kysely';
-import type { AuditDecision, AuditEvent, AuditOutcome, StoredAuditEvent, Surface } from '../core/audit-event.js';
+import {
+  openAuditEvent,
+  type AuditDecision,
+  type AuditEvent,
+  type AuditOutcome,
+  type StoredAuditEvent,
+  type Surface,
+} from '../core/audit-event.js';
 import type { ErrorCode } from '../core/errors.js';
 import type { Selectable } from 'kysely';
 import type { AuditEventRow, Database } from './database-schema.js';
@@ -74,26 +81,15 @@ export class AuditStore {
   }
 }
 
-const TEMPLATE: AuditEvent = {
+const TEMPLATE: AuditEvent = openAuditEvent({
   callId: '',
   time: '',
   type: 'tool_call',
   surface: 'rest',
   requestId: '',
   environment: '',
-  principalId: null,
-  principalName: null,
   action: '',
-  pluginName: null,
-  toolHash: null,
-  decision: 'deny',
-  reason: null,
-  errorCode: null,
-  outcome: 'not_run',
-  upstreamStatus: null,
-  latencyMs: 0,
-  argsDigest: null,
-};
+});
 
 function toRow(e: AuditEvent): Omit<AuditEventRow, 'seq'> {
   return {
