@@ -44,10 +44,6 @@ export class HttpConnector implements ToolExecutor {
   }
 }
 
-export function createHttpConnector(): HttpConnector {
-  return new HttpConnector();
-}
-
 function decodeBody(body: Buffer, contentType: string, truncated: boolean): unknown {
   const text = body.toString('utf8');
   // A truncated JSON document cannot parse; it is handed on as the text that was read.
