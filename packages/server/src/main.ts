@@ -142,7 +142,10 @@ export async function startGateway(config: ToolgateConfig, opts: StartOptions = 
         },
       },
     );
-    await app.listen({ host: config.server.host, port: config.server.port });
+    await app.listen({ host: config.server.host, port: config.server.port }).catch(async (err: unknown) => {
+      await app.close();
+      throw listenError(err, config);
+    });
     cleanups.unshift(() => app.close());
     cleanups.push(() => closeAgents());
     const address = app.server.address();
@@ -160,6 +163,23 @@ export async function startGateway(config: ToolgateConfig, opts: StartOptions = 
     await runCleanups(cleanups);
     throw err;
   }
+}
+
+/** The commonest first-run failure, a taken port, gets a message that says how to pick another. */
+function listenError(err: unknown, config: ToolgateConfig): unknown {
+  const code = (err as { code?: unknown } | null)?.code;
+  const where = `${config.server.host}:${config.server.port}`;
+  if (code === 'EADDRINUSE') {
+    return new GatewayError('CONFIG_INVALID', {
+      message: `Invalid configuration: field "server.port": ${where} is already in use. Fix: stop the other process, or set server.port (or TOOLGATE_SERVER__PORT) to a free port.`,
+    });
+  }
+  if (code === 'EADDRNOTAVAIL' || code === 'EACCES') {
+    return new GatewayError('CONFIG_INVALID', {
+      message: `Invalid configuration: field "server.host"/"server.port": cannot listen on ${where} (${String(code)}). Fix: use an address of this machine and a port you may bind.`,
+    });
+  }
+  return err;
 }
 
 async function runCleanups(cleanups: (() => Promise<void>)[]): Promise<void> {
