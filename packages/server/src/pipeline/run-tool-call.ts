@@ -78,7 +78,8 @@ export async function runToolCall(deps: PipelineDeps, req: CallRequest): Promise
 }
 
 function recordFailure(audit: Mutable<AuditEvent>, err: GatewayError): void {
-  const ranUpstream = audit.decision === 'allow' && EXECUTION_ERRORS.has(err.code);
+  // A failure after the upstream answered (e.g. while filtering) still ran the call: record it as such.
+  const ranUpstream = audit.decision === 'allow' && (EXECUTION_ERRORS.has(err.code) || audit.upstreamStatus !== null);
   const decision: AuditDecision = ranUpstream ? 'allow' : err.code === 'APPROVAL_REQUIRED' ? 'approval_required' : 'deny';
   const outcome: AuditOutcome = ranUpstream ? 'error' : 'not_run';
   const status = err.details?.['status'];
