@@ -5,7 +5,7 @@ import { pino, type Logger as PinoLogger } from 'pino';
 import type { AdminContext } from './admin/admin-context.js';
 import { refreshGrants } from './admin/admin-context.js';
 import { bootstrapAdmin } from './admin/bootstrap-admin.js';
-import { registerOpenApiPlugin } from './admin/register-openapi-plugin.js';
+import { registerPlugin } from './admin/register-plugin.js';
 import { GroupCommitAuditWriter } from './audit/group-commit-audit-writer.js';
 import type { ToolgateConfig } from './config/config-schema.js';
 import { HttpConnector } from './connectors/http-connector.js';
@@ -117,7 +117,7 @@ export async function startGateway(config: ToolgateConfig, opts: StartOptions = 
     const exampleOrdersUrl = config.examples.orders ? await startExampleOrders(admin, cleanups) : undefined;
     for (const declared of config.plugins) {
       if (await plugins.findByName(declared.name)) continue;
-      await registerOpenApiPlugin(admin, {
+      await registerPlugin(admin, {
         name: declared.name,
         source: declared.source,
         allowPrivateNetwork: declared.allowPrivateNetwork,
@@ -206,7 +206,7 @@ async function startExampleOrders(admin: AdminContext, cleanups: (() => Promise<
   const now = new Date(admin.clock.now());
   if ((await admin.meta.get('examples.orders.seeded')) === undefined) {
     if (!(await admin.plugins.findByName('orders'))) {
-      await registerOpenApiPlugin(admin, { name: 'orders', source: specFile, baseUrl: api.url, allowPrivateNetwork: true });
+      await registerPlugin(admin, { name: 'orders', source: specFile, baseUrl: api.url, allowPrivateNetwork: true });
       await admin.grants.create(
         {
           subjectType: 'role',

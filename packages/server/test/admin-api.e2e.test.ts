@@ -4,6 +4,34 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startMisbehavingUpstream, type MisbehavingUpstream } from './support/misbehaving-upstream.js';
 import { auditFor, createCaller, startTestGateway, type TestGateway } from './support/test-gateway.js';
 
+// A ChatGPT plugin whose manifest points at a Swagger 2.0 spec, served from the same loopback site.
+const manifest = {
+  schema_version: 'v1',
+  name_for_human: 'Todo',
+  name_for_model: 'todo',
+  description_for_human: 'Manage your todo list.',
+  description_for_model: 'Use this to add and list todos.',
+  auth: { type: 'none' },
+  api: { type: 'openapi', url: '/swagger.json' },
+};
+const swagger = {
+  swagger: '2.0',
+  info: { title: 'Todo API', version: '1' },
+  host: 'todo.invalid',
+  basePath: '/api',
+  schemes: ['https'],
+  paths: {
+    '/todos': {
+      get: { operationId: 'listTodos', responses: { '200': { description: 'ok' } } },
+      post: {
+        operationId: 'addTodo',
+        parameters: [{ name: 'todo', in: 'body', required: true, schema: { type: 'object', properties: { text: { type: 'string' } } } }],
+        responses: { '200': { description: 'ok' } },
+      },
+    },
+  },
+};
+
 describe('admin API', () => {
   let t: TestGateway;
   let bad: MisbehavingUpstream;
@@ -14,7 +42,10 @@ describe('admin API', () => {
     t = await startTestGateway();
     bad = await startMisbehavingUpstream();
     specServer = createServer((req, res) => {
-      if (req.url === '/openapi.json') res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(bad.spec));
+      const json = (body: unknown) => res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(body));
+      if (req.url === '/openapi.json') json(bad.spec);
+      else if (req.url === '/.well-known/ai-plugin.json') json(manifest);
+      else if (req.url === '/swagger.json') json(swagger);
       else res.writeHead(404).end();
     });
     await new Promise<void>((r) => specServer.listen(0, '127.0.0.1', r));
@@ -75,6 +106,17 @@ describe('admin API', () => {
     });
     expect(grant.status).toBe(400);
     expect(grant.body.error.details.path).toBe('body/expiresAt');
+  });
+
+  it('imports a ChatGPT plugin from its site URL (manifest discovery) and a Swagger 2.0 spec', async () => {
+    const site = await t.api('POST', '/v1/admin/plugins', { body: { name: 'todo', source: specUrl, allowPrivateNetwork: true } });
+    expect(site.status).toBe(201);
+    expect(site.body.plugin.description).toBe('Manage your todo list.');
+    expect(site.body.plugin.baseUrl).toBe('https://todo.invalid/api');
+    expect(site.body.tools.map((x: { name: string }) => x.name).sort()).toEqual(['todo__add_todo', 'todo__list_todos']);
+    const inline = await t.api('POST', '/v1/admin/plugins', { body: { name: 'todo2', spec: JSON.stringify(swagger) } });
+    expect(inline.status).toBe(201);
+    expect(JSON.stringify(inline.body.warnings)).toContain('Swagger 2.0');
   });
 
   it('refuses a duplicate plugin → CONFLICT, and an unknown one → NOT_FOUND', async () => {

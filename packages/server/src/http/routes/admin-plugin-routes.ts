@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { ImportPluginRequest } from '@toolgate/contract';
 import { refreshGrants } from '../../admin/admin-context.js';
-import { registerOpenApiPlugin } from '../../admin/register-openapi-plugin.js';
+import { registerPlugin } from '../../admin/register-plugin.js';
 import { GatewayError } from '../../core/gateway-error.js';
 import { auditAdmin, requireAdmin } from '../admin-auth.js';
 import type { HttpServices } from '../http-services.js';
@@ -43,7 +43,7 @@ export function registerAdminPluginRoutes(app: FastifyInstance, services: HttpSe
         details: { path: 'body/source' },
       });
     }
-    const result = await registerOpenApiPlugin(ctx, {
+    const result = await registerPlugin(ctx, {
       name: body.name,
       source: body.source ?? 'inline',
       ...(body.spec !== undefined ? { specText: body.spec } : {}),

@@ -552,12 +552,11 @@ describe('importOpenApi: documents that are refused whole', () => {
     expect(err.details).toEqual({ problem: err.message });
   });
 
-  it('refuses Swagger 2.0, directly and through the format dispatcher', () => {
+  it('refuses Swagger 2.0 directly (the format dispatcher upgrades it first)', () => {
     const swagger = { swagger: '2.0', info: { title: 'Old', version: '1' }, paths: {} };
     expect(specInvalid(() => importOpenApi(swagger, { pluginName: 'x' })).message).toMatch(
       /^Swagger 2\.0 is not supported yet; convert it to OpenAPI 3/,
     );
-    expect(specInvalid(() => importSpecDocument(swagger, { pluginName: 'x' })).message).toMatch(/^Swagger 2\.0 is not supported yet/);
   });
 
   it('refuses network and relative-file $refs, but not $ref-looking text in examples', () => {
@@ -592,11 +591,16 @@ describe('importOpenApi: documents that are refused whole', () => {
     expect(specInvalid(() => importOpenApi(doc, { pluginName: 'x' })).message).toContain('alias cycle');
   });
 
-  it('dispatches by format: OpenAPI imports, manifests and unknown documents are refused', () => {
-    expect(importSpecDocument(readDoc(ORDERS_SPEC), { pluginName: 'orders' }).tools).toHaveLength(6);
+  it('dispatches by format: OpenAPI imports, manifests and unknown documents are refused', async () => {
+    expect((await importSpecDocument(readDoc(ORDERS_SPEC), { pluginName: 'orders' })).tools).toHaveLength(6);
     const manifest = { schema_version: 'v1', name_for_model: 'todo', api: { type: 'openapi', url: 'https://x/openapi.yaml' } };
-    expect(specInvalid(() => importSpecDocument(manifest, { pluginName: 'x' })).message).toContain('ai-plugin.json');
-    expect(specInvalid(() => importSpecDocument({ hello: 'world' }, { pluginName: 'x' })).message).toContain('not an OpenAPI spec');
+    await expect(importSpecDocument(manifest, { pluginName: 'x' })).rejects.toMatchObject({
+      code: 'SPEC_INVALID',
+      message: expect.stringContaining('ai-plugin.json'),
+    });
+    await expect(importSpecDocument({ hello: 'world' }, { pluginName: 'x' })).rejects.toMatchObject({
+      message: expect.stringContaining('not an OpenAPI spec'),
+    });
   });
 });
 
