@@ -18,6 +18,7 @@ export interface ConnectorResult extends UpstreamResult {
 export class HttpConnector implements ToolExecutor {
   async execute(req: ExecutionRequest): Promise<ConnectorResult> {
     const { plugin, tool } = req;
+    if (tool.binding.kind !== 'http') throw new GatewayError('INTERNAL', { reason: `${tool.name} is not an HTTP tool` });
     const built = buildHttpRequest(plugin.baseUrl, tool.binding, req.args);
     const res = await safeFetch(built.url, {
       method: built.method,

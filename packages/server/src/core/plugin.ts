@@ -1,4 +1,16 @@
-export type PluginKind = 'openapi';
+export type PluginKind = 'openapi' | 'mcp';
+
+/** How the gateway reaches an MCP server plugin. */
+export type McpConnection =
+  | {
+      readonly transport: 'stdio';
+      readonly command: string;
+      readonly args: readonly string[];
+      /** The only environment the child gets besides PATH/HOME/LANG-like basics: never the gateway's own. */
+      readonly env: Readonly<Record<string, string>>;
+      readonly cwd?: string;
+    }
+  | { readonly transport: 'streamable-http' | 'sse'; readonly url: string };
 export type PluginStatus = 'active' | 'disabled';
 
 /** One upstream integration. */
@@ -9,7 +21,9 @@ export interface Plugin {
   readonly kind: PluginKind;
   readonly title: string;
   readonly description: string;
-  /** Absolute base URL that tool paths are resolved against. */
+  /** How to reach an MCP server; only for kind `mcp`. */
+  readonly connection?: McpConnection;
+  /** Absolute base URL that tool paths are resolved against (for MCP: the server URL, or `stdio:<command>`). */
   readonly baseUrl: string;
   /**
    * Deliberate exception to the SSRF guard: the plugin may reach loopback/private addresses.

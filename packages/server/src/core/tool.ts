@@ -39,9 +39,21 @@ export interface HttpBinding {
   readonly body?: HttpBodyBinding;
 }
 
-export type ToolBinding = HttpBinding;
+/** How a tool is executed on an MCP server plugin: `tools/call` with the upstream's own tool name. */
+export interface McpBinding {
+  readonly kind: 'mcp';
+  /** The tool's name on the upstream server (our model-visible name is prefixed and may be shortened). */
+  readonly toolName: string;
+}
 
-export type ToolStatus = 'active' | 'pending_review' | 'disabled';
+export type ToolBinding = HttpBinding | McpBinding;
+
+/**
+ * Only `active` tools can be listed or called. `pending_review`: new or changed since an admin last
+ * approved it (or flagged by the description lint). `rejected`: an admin refused the definition.
+ * `removed`: gone from the upstream at the last sync (kept so grants and audit still resolve).
+ */
+export type ToolStatus = 'active' | 'pending_review' | 'rejected' | 'removed';
 
 /** One operation of a plugin as the model sees it. */
 export interface Tool {
