@@ -3,7 +3,7 @@ import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
 import { describe, expect, it } from 'vitest';
 import { GatewayError } from '../../core/gateway-error.js';
-import type { JsonSchema } from '../../core/tool.js';
+import type { HttpBinding, JsonSchema } from '../../core/tool.js';
 import { importSpecDocument } from '../import-spec-document.js';
 import { parseSpecDocument } from '../parse-spec-document.js';
 import type { SpecImport, ToolDraft } from '../spec-import.js';
@@ -27,10 +27,12 @@ function expectAllSchemasCompile(result: SpecImport): void {
   }
 }
 
-function toolNamed(result: SpecImport, name: string): ToolDraft {
+function toolNamed(result: SpecImport, name: string): ToolDraft & { binding: HttpBinding } {
   const tool = result.tools.find((t) => t.name === name);
   if (!tool) throw new Error(`no tool ${name}; have ${result.tools.map((t) => t.name).join(', ')}`);
-  return tool;
+  const binding = tool.binding;
+  if (binding.kind !== 'http') throw new Error(`${name} is not an HTTP tool`);
+  return { ...tool, binding };
 }
 
 const readDoc = (url: URL): Record<string, unknown> => parseSpecDocument(readFileSync(url, 'utf8'));
