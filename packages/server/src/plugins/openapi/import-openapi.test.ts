@@ -3,13 +3,14 @@ import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
 import { describe, expect, it } from 'vitest';
 import { GatewayError } from '../../core/gateway-error.js';
-import type { HttpBinding, JsonSchema } from '../../core/tool.js';
+import type { JsonSchema } from '../../core/tool.js';
 import { importSpecDocument } from '../import-spec-document.js';
 import { parseSpecDocument } from '../parse-spec-document.js';
-import type { SpecImport, ToolDraft } from '../spec-import.js';
+import type { SpecImport } from '../spec-import.js';
 import { toolDefinitionHash } from '../tool-definition-hash.js';
 import { TOOL_NAME_PATTERN } from '../tool-naming.js';
 import { importOpenApi } from './import-openapi.js';
+import { httpToolNamed } from '../http-tool-named.js';
 
 const ORDERS_SPEC = new URL('../../../../../examples/orders/openapi.yaml', import.meta.url);
 
@@ -27,13 +28,7 @@ function expectAllSchemasCompile(result: SpecImport): void {
   }
 }
 
-function toolNamed(result: SpecImport, name: string): ToolDraft & { binding: HttpBinding } {
-  const tool = result.tools.find((t) => t.name === name);
-  if (!tool) throw new Error(`no tool ${name}; have ${result.tools.map((t) => t.name).join(', ')}`);
-  const binding = tool.binding;
-  if (binding.kind !== 'http') throw new Error(`${name} is not an HTTP tool`);
-  return { ...tool, binding };
-}
+const toolNamed = httpToolNamed;
 
 const readDoc = (url: URL): Record<string, unknown> => parseSpecDocument(readFileSync(url, 'utf8'));
 const fixture = (name: string): Record<string, unknown> => readDoc(new URL(`./fixtures/${name}`, import.meta.url));

@@ -5,17 +5,13 @@ import { describe, expect, it } from 'vitest';
 import { GatewayError } from '../../core/gateway-error.js';
 import { importSpecDocument } from '../import-spec-document.js';
 import { parseSpecDocument } from '../parse-spec-document.js';
-import type { SpecImport, ToolDraft } from '../spec-import.js';
 import { UPGRADED_WARNING, upgradeSwagger } from './upgrade-swagger.js';
+import { httpToolNamed } from '../http-tool-named.js';
 
 const fixture = (name: string): Record<string, unknown> =>
   parseSpecDocument(readFileSync(new URL(`./fixtures/${name}`, import.meta.url), 'utf8'));
 
-function toolNamed(result: SpecImport, name: string): ToolDraft {
-  const tool = result.tools.find((t) => t.name === name);
-  if (!tool) throw new Error(`no tool ${name}; have ${result.tools.map((t) => t.name).join(', ')}`);
-  return tool;
-}
+const toolNamed = httpToolNamed;
 
 async function specInvalid(run: () => Promise<unknown>): Promise<GatewayError> {
   try {
