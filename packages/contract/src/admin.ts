@@ -5,6 +5,29 @@ const Name = Type.String({
   description: 'lower case letters, digits and underscores; starts with a letter; up to 24 characters',
 });
 
+/** How to reach an MCP server plugin: a command the gateway runs (stdio) or a URL. */
+export const McpConnectionSchema = Type.Union([
+  Type.Object(
+    {
+      transport: Type.Literal('stdio'),
+      command: Type.String({ minLength: 1, maxLength: 1024 }),
+      args: Type.Optional(Type.Array(Type.String({ maxLength: 4096 }), { maxItems: 64 })),
+      /** The child's only environment besides PATH, HOME and locale: never the gateway's own. */
+      env: Type.Optional(Type.Record(Type.String({ pattern: '^[A-Za-z_][A-Za-z0-9_]*$' }), Type.String({ maxLength: 8192 }))),
+      cwd: Type.Optional(Type.String({ minLength: 1, maxLength: 1024 })),
+    },
+    { additionalProperties: false },
+  ),
+  Type.Object(
+    {
+      transport: Type.Union([Type.Literal('streamable-http'), Type.Literal('sse')]),
+      url: Type.String({ pattern: '^https?://', maxLength: 2048 }),
+    },
+    { additionalProperties: false },
+  ),
+]);
+export type McpConnectionSchema = Static<typeof McpConnectionSchema>;
+
 export const ImportPluginRequest = Type.Object(
   {
     name: Name,
@@ -15,10 +38,43 @@ export const ImportPluginRequest = Type.Object(
     baseUrl: Type.Optional(Type.String({ pattern: '^https?://', maxLength: 2048 })),
     allowPrivateNetwork: Type.Optional(Type.Boolean()),
     timeoutMs: Type.Optional(Type.Integer({ minimum: 100, maximum: 600000 })),
+    /** Accept ChatGPT manifests with the mistakes ChatGPT tolerated, reported as warnings. */
+    lenient: Type.Optional(Type.Boolean()),
+    /** An MCP server instead of a spec. */
+    mcp: Type.Optional(McpConnectionSchema),
   },
   { additionalProperties: false },
 );
 export type ImportPluginRequest = Static<typeof ImportPluginRequest>;
+
+/** Re-read a plugin's source (or its MCP server's tool list) and pin the result. */
+export const SyncPluginRequest = Type.Object(
+  {
+    /** The spec text, for plugins imported from a local file or inline text. */
+    spec: Type.Optional(Type.String({ minLength: 1 })),
+    lenient: Type.Optional(Type.Boolean()),
+  },
+  { additionalProperties: false },
+);
+export type SyncPluginRequest = Static<typeof SyncPluginRequest>;
+
+export const RiskTierSchema = Type.Union([
+  Type.Literal('read'),
+  Type.Literal('write'),
+  Type.Literal('consequential'),
+  Type.Literal('destructive'),
+]);
+
+/** An admin's decision on a tool waiting in review; `definitionHash` is the one the admin looked at. */
+export const ReviewToolRequest = Type.Object(
+  {
+    decision: Type.Union([Type.Literal('approve'), Type.Literal('reject')]),
+    definitionHash: Type.String({ pattern: '^[0-9a-f]{64}$' }),
+    riskTier: Type.Optional(RiskTierSchema),
+  },
+  { additionalProperties: false },
+);
+export type ReviewToolRequest = Static<typeof ReviewToolRequest>;
 
 export const CreatePrincipalRequest = Type.Object(
   {

@@ -6,6 +6,7 @@ import type { AdminContext } from './admin/admin-context.js';
 import { refreshGrants } from './admin/admin-context.js';
 import { bootstrapAdmin } from './admin/bootstrap-admin.js';
 import { registerPlugin } from './admin/register-plugin.js';
+import { syncPlugin } from './admin/sync-plugin.js';
 import { GroupCommitAuditWriter } from './audit/group-commit-audit-writer.js';
 import type { ToolgateConfig } from './config/config-schema.js';
 import { HttpConnector } from './connectors/http-connector.js';
@@ -116,10 +117,18 @@ export async function startGateway(config: ToolgateConfig, opts: StartOptions = 
     const firstRun = await bootstrapAdmin(admin);
     const exampleOrdersUrl = config.examples.orders ? await startExampleOrders(admin, cleanups) : undefined;
     for (const declared of config.plugins) {
-      if (await plugins.findByName(declared.name)) continue;
+      if (await plugins.findByName(declared.name)) {
+        // Declared plugins are re-read at every start and pinned: a changed spec waits for review.
+        const synced = await syncPlugin(admin, declared.name, { actor: 'config', allowLocalFile: true });
+        const waiting = synced.tools.filter((t) => t.status === 'pending_review').map((t) => t.name);
+        if (waiting.length > 0) logger.warn({ plugin: declared.name, waiting }, 'declared plugin changed: tools wait for review');
+        continue;
+      }
       await registerPlugin(admin, {
         name: declared.name,
         source: declared.source,
+        allowLocalFile: true,
+        actor: 'config',
         allowPrivateNetwork: declared.allowPrivateNetwork,
         ...(declared.baseUrl !== undefined ? { baseUrl: declared.baseUrl } : {}),
         ...(declared.timeoutMs !== undefined ? { timeoutMs: declared.timeoutMs } : {}),
@@ -206,7 +215,14 @@ async function startExampleOrders(admin: AdminContext, cleanups: (() => Promise<
   const now = new Date(admin.clock.now());
   if ((await admin.meta.get('examples.orders.seeded')) === undefined) {
     if (!(await admin.plugins.findByName('orders'))) {
-      await registerPlugin(admin, { name: 'orders', source: specFile, baseUrl: api.url, allowPrivateNetwork: true });
+      await registerPlugin(admin, {
+        name: 'orders',
+        source: specFile,
+        baseUrl: api.url,
+        allowPrivateNetwork: true,
+        allowLocalFile: true,
+        actor: 'examples',
+      });
       await admin.grants.create(
         {
           subjectType: 'role',

@@ -93,6 +93,19 @@ describe('a governed tool call, end to end', () => {
     expect(call.body.error.code).toBe('TOOL_NOT_FOUND');
   });
 
+  it('reads null for an optional non-nullable field as absent (strict-mode models send it)', async () => {
+    const { key } = await createCaller(t, 'strict-model', ['support']);
+    const call = await t.api('POST', '/v1/tools/shop__list_orders/invoke', {
+      key,
+      body: { arguments: { status: null, limit: 2, cursor: null } },
+    });
+    expect(call.status).toBe(200);
+    expect(call.body.isError).toBe(false);
+    expect(call.body.content.data).toHaveLength(2);
+    const required = await t.api('POST', '/v1/tools/shop__get_order/invoke', { key, body: { arguments: { orderId: null } } });
+    expect(required.body.error).toMatchObject({ code: 'ARGS_INVALID', details: { path: '/orderId' } });
+  });
+
   it('grants for another environment do not apply', async () => {
     const caller = await createCaller(t, 'prod-only', []);
     await t.api('POST', '/v1/admin/grants', { body: { subject: 'principal:prod-only', target: 'plugin:shop', environment: 'production' } });

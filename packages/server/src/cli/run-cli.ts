@@ -5,6 +5,7 @@ import { addAuditCommand } from './commands/audit-command.js';
 import { addGrantCommands } from './commands/grant-commands.js';
 import { addPluginCommand } from './commands/plugin-command.js';
 import { addPrincipalCommands } from './commands/principal-commands.js';
+import { addReviewCommands } from './commands/review-commands.js';
 import { addServeCommand } from './commands/serve-command.js';
 import { addToolCommands } from './commands/tool-commands.js';
 import { CliError } from './gateway-client.js';
@@ -21,6 +22,7 @@ export function buildProgram(): Command {
   addServeCommand(program);
   addPluginCommand(program, cli);
   addToolCommands(program, cli);
+  addReviewCommands(program, cli);
   addPrincipalCommands(program, cli);
   addGrantCommands(program, cli);
   addAuditCommand(program, cli);

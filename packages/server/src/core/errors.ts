@@ -72,6 +72,14 @@ export const ERRORS = {
     retryable: false,
     message: 'The arguments contain a field the tool does not accept. Remove the field named in "details".',
   },
+  TOOL_PENDING_REVIEW: {
+    http: 409,
+    jsonRpc: -32006,
+    mcpToolError: true,
+    retryable: true,
+    message:
+      "This tool's definition changed and waits for an administrator's review; it cannot run until approved. Try again after the review.",
+  },
   APPROVAL_REQUIRED: {
     http: 403,
     jsonRpc: -32004,

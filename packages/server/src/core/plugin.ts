@@ -32,6 +32,15 @@ export interface Plugin {
   readonly allowPrivateNetwork: boolean;
   readonly timeoutMs: number;
   readonly status: PluginStatus;
+  /**
+   * What the plugin tells models about using it (a ChatGPT manifest's `description_for_model`, an MCP
+   * server's `instructions`). Untrusted text from the plugin's author: linted at import, shown as data.
+   */
+  readonly instructions?: string;
+  /** What credentials the plugin's operations need (kept opaque here; plugins/credential-requirement.ts). */
+  readonly credentialRequirements?: readonly Record<string, unknown>[];
+  /** When the tools were last read from the source (import, re-import, MCP re-sync). */
+  readonly syncedAt?: string;
   /** Where the spec came from (file path or URL), for re-import. */
   readonly source: string;
   readonly createdAt: string;

@@ -1,3 +1,5 @@
+import type { ToolReviewState, ToolSnapshot } from './tool-review.js';
+
 /** JSON Schema as stored and sent to models; kept opaque here on purpose. */
 export type JsonSchema = Record<string, unknown>;
 
@@ -74,4 +76,11 @@ export interface Tool {
   /** SHA-256 (hex) of the RFC 8785 canonical definition; what audit records pin. */
   readonly definitionHash: string;
   readonly status: ToolStatus;
+  /** The hash an admin approved (pinned); a tool whose `definitionHash` differs is not callable. */
+  readonly approvedHash?: string;
+  readonly approvedDefinition?: ToolSnapshot;
+  /** Present while the tool waits in `pending_review`. */
+  readonly review?: ToolReviewState;
+  readonly reviewedBy?: string;
+  readonly reviewedAt?: string;
 }

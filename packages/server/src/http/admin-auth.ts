@@ -41,6 +41,7 @@ export async function auditAdmin(
   decision: AuditDecision,
   err?: GatewayError,
   reason?: string,
+  subject: { pluginName?: string; toolHash?: string } = {},
 ): Promise<void> {
   await services.admin.audit.append({
     ...openAuditEvent({
@@ -58,5 +59,7 @@ export async function auditAdmin(
     reason: err ? (err.reason ?? err.message) : (reason ?? null),
     errorCode: err?.code ?? null,
     outcome: err ? 'not_run' : 'success',
+    ...(subject.pluginName !== undefined ? { pluginName: subject.pluginName } : {}),
+    ...(subject.toolHash !== undefined ? { toolHash: subject.toolHash } : {}),
   });
 }

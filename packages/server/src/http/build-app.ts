@@ -6,6 +6,7 @@ import type { HttpServices } from './http-services.js';
 import { registerAdminGrantRoutes } from './routes/admin-grant-routes.js';
 import { registerAdminPluginRoutes } from './routes/admin-plugin-routes.js';
 import { registerAdminPrincipalRoutes } from './routes/admin-principal-routes.js';
+import { registerAdminReviewRoutes } from './routes/admin-review-routes.js';
 import { registerHealthRoutes } from './routes/health-routes.js';
 import { auditRefusedInvoke, INVOKE_ROUTE, registerToolRoutes } from './routes/tool-routes.js';
 
@@ -59,5 +60,6 @@ export function buildHttpApp(services: HttpServices, logger: FastifyBaseLogger, 
   registerAdminPluginRoutes(app, services);
   registerAdminPrincipalRoutes(app, services);
   registerAdminGrantRoutes(app, services);
+  registerAdminReviewRoutes(app, services);
   return app;
 }

@@ -6,13 +6,16 @@ import type { PipelineDeps } from './pipeline-deps.js';
 /**
  * The one visibility rule, used when listing and when resolving a call on every surface: a tool is
  * visible when it and its plugin are active and the authorizer does not deny it to the principal.
+ * `ignoreReview` asks whether it would be visible were it approved (to tell a caller it awaits review).
  */
 export function toolVisibility(
   deps: PipelineDeps,
   principal: Principal,
   { tool, plugin }: CatalogEntry,
+  opts: { ignoreReview?: boolean } = {},
 ): { visible: true; decision: AuthorizationDecision } | { visible: false; reason: string } {
-  if (tool.status !== 'active' || plugin.status !== 'active') {
+  const toolActive = tool.status === 'active' || (opts.ignoreReview === true && tool.status === 'pending_review');
+  if (!toolActive || plugin.status !== 'active') {
     return { visible: false, reason: `tool is ${tool.status}, plugin is ${plugin.status}` };
   }
   const decision = deps.authorizer.decide({ principal, tool, plugin, environment: deps.settings.environment });

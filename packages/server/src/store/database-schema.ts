@@ -46,6 +46,10 @@ export interface PluginRow {
   source: string;
   created_at: string;
   updated_at: string;
+  instructions: string | null;
+  credential_requirements: string | null;
+  connection: string | null;
+  synced_at: string | null;
 }
 
 export interface ToolRow {
@@ -63,6 +67,12 @@ export interface ToolRow {
   definition_hash: string;
   status: string;
   created_at: string;
+  approved_hash: string | null;
+  approved_definition: string | null;
+  review: string | null;
+  reviewed_by: string | null;
+  reviewed_at: string | null;
+  updated_at: string | null;
 }
 
 export interface GrantRow {

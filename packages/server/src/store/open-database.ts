@@ -6,6 +6,7 @@ import { GatewayError } from '../core/gateway-error.js';
 import { withCachedStatements } from './cached-statements.js';
 import type { Database } from './database-schema.js';
 import * as initial from './migrations/0001-initial.js';
+import * as toolReview from './migrations/0002-tool-review.js';
 
 export type Dialect = 'sqlite' | 'postgres';
 
@@ -13,6 +14,7 @@ export type Dialect = 'sqlite' | 'postgres';
 function migrations(dialect: Dialect): Record<string, Migration> {
   return {
     '0001-initial': { up: (db) => initial.up(db, dialect) },
+    '0002-tool-review': { up: (db) => toolReview.up(db) },
   };
 }
 

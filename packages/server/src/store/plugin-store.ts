@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import { GatewayError } from '../core/gateway-error.js';
-import type { Plugin } from '../core/plugin.js';
+import type { McpConnection, Plugin } from '../core/plugin.js';
+import type { ToolReviewState, ToolSnapshot } from '../core/tool-review.js';
 import type { JsonSchema, RiskTier, Tool, ToolBinding, ToolStatus } from '../core/tool.js';
 import type { Database, PluginRow, ToolRow } from './database-schema.js';
 
@@ -11,20 +12,79 @@ export class PluginStore {
   async insert(plugin: Plugin, tools: readonly Tool[]): Promise<void> {
     if (await this.findByName(plugin.name)) {
       throw new GatewayError('CONFLICT', {
-        message: `A plugin named "${plugin.name}" already exists. Remove it first or choose another name.`,
+        message: `A plugin named "${plugin.name}" already exists. Re-import it with "toolgate plugin sync ${plugin.name}", or remove it first.`,
       });
     }
-    const names = tools.map((t) => t.name);
-    const clash =
-      names.length === 0 ? undefined : await this.db.selectFrom('tools').select('name').where('name', 'in', names).executeTakeFirst();
-    if (clash)
-      throw new GatewayError('CONFLICT', {
-        message: `A tool named "${clash.name}" already exists in another plugin. Choose another plugin name.`,
-      });
+    await this.assertNamesFree(plugin.id, tools);
     await this.db.transaction().execute(async (trx) => {
       await trx.insertInto('plugins').values(toPluginRow(plugin)).execute();
       for (const tool of tools) await trx.insertInto('tools').values(toToolRow(tool, plugin.createdAt)).execute();
     });
+  }
+
+  /**
+   * Writes a re-import or re-sync in one transaction: the plugin's new fields, then every tool the
+   * reconciliation touched (new rows inserted, known rows updated in place so their ids stay).
+   */
+  async saveSync(plugin: Plugin, tools: readonly Tool[], now: string): Promise<void> {
+    await this.assertNamesFree(plugin.id, tools);
+    await this.db.transaction().execute(async (trx) => {
+      const { id: _id, created_at: _created, ...fields } = toPluginRow(plugin);
+      await trx
+        .updateTable('plugins')
+        .set({ ...fields, updated_at: now })
+        .where('id', '=', plugin.id)
+        .execute();
+      const known = new Set((await trx.selectFrom('tools').select('id').where('plugin_id', '=', plugin.id).execute()).map((r) => r.id));
+      for (const tool of tools) {
+        const row = toToolRow(tool, now);
+        if (known.has(tool.id)) {
+          const { id: _tid, created_at: _tcreated, ...update } = row;
+          await trx.updateTable('tools').set(update).where('id', '=', tool.id).execute();
+        } else {
+          await trx.insertInto('tools').values(row).execute();
+        }
+      }
+    });
+  }
+
+  /** Replaces one tool's row (a review decision). */
+  async updateTool(tool: Tool, now: string): Promise<void> {
+    const { id: _id, created_at: _created, ...update } = toToolRow(tool, now);
+    await this.db.updateTable('tools').set(update).where('id', '=', tool.id).execute();
+  }
+
+  async findTool(name: string): Promise<Tool | undefined> {
+    const row = await this.db
+      .selectFrom('tools')
+      .innerJoin('plugins', 'plugins.id', 'tools.plugin_id')
+      .selectAll('tools')
+      .select('plugins.name as plugin_name')
+      .where('tools.name', '=', name)
+      .executeTakeFirst();
+    return row ? toTool(row, row.plugin_name) : undefined;
+  }
+
+  async requireTool(name: string): Promise<Tool> {
+    const tool = await this.findTool(name);
+    if (!tool) throw new GatewayError('NOT_FOUND', { message: `No tool named "${name}". List tools with GET /v1/admin/tools.` });
+    return tool;
+  }
+
+  /** Tool names are unique across plugins (they are what models and grants use). */
+  private async assertNamesFree(pluginId: string, tools: readonly Tool[]): Promise<void> {
+    const names = tools.map((t) => t.name);
+    if (names.length === 0) return;
+    const clash = await this.db
+      .selectFrom('tools')
+      .select('name')
+      .where('name', 'in', names)
+      .where('plugin_id', '!=', pluginId)
+      .executeTakeFirst();
+    if (clash)
+      throw new GatewayError('CONFLICT', {
+        message: `A tool named "${clash.name}" already exists in another plugin. Choose another plugin name.`,
+      });
   }
 
   async list(): Promise<Plugin[]> {
@@ -98,6 +158,10 @@ function toPluginRow(p: Plugin): PluginRow {
     source: p.source,
     created_at: p.createdAt,
     updated_at: p.createdAt,
+    instructions: p.instructions ?? null,
+    credential_requirements: p.credentialRequirements ? JSON.stringify(p.credentialRequirements) : null,
+    connection: p.connection ? JSON.stringify(p.connection) : null,
+    synced_at: p.syncedAt ?? null,
   };
 }
 
@@ -105,7 +169,7 @@ function toPlugin(r: PluginRow): Plugin {
   return {
     id: r.id,
     name: r.name,
-    kind: 'openapi',
+    kind: r.kind === 'mcp' ? 'mcp' : 'openapi',
     title: r.title,
     description: r.description,
     baseUrl: r.base_url,
@@ -114,6 +178,12 @@ function toPlugin(r: PluginRow): Plugin {
     status: r.status === 'disabled' ? 'disabled' : 'active',
     source: r.source,
     createdAt: r.created_at,
+    ...(r.instructions !== null ? { instructions: r.instructions } : {}),
+    ...(r.credential_requirements !== null
+      ? { credentialRequirements: JSON.parse(r.credential_requirements) as Record<string, unknown>[] }
+      : {}),
+    ...(r.connection !== null ? { connection: JSON.parse(r.connection) as McpConnection } : {}),
+    ...(r.synced_at !== null ? { syncedAt: r.synced_at } : {}),
   };
 }
 
@@ -133,6 +203,12 @@ function toToolRow(t: Tool, createdAt: string): ToolRow {
     definition_hash: t.definitionHash,
     status: t.status,
     created_at: createdAt,
+    approved_hash: t.approvedHash ?? null,
+    approved_definition: t.approvedDefinition ? JSON.stringify(t.approvedDefinition) : null,
+    review: t.review ? JSON.stringify(t.review) : null,
+    reviewed_by: t.reviewedBy ?? null,
+    reviewed_at: t.reviewedAt ?? null,
+    updated_at: createdAt,
   };
 }
 
@@ -152,5 +228,10 @@ function toTool(r: ToolRow, pluginName: string): Tool {
     binding: JSON.parse(r.binding) as ToolBinding,
     definitionHash: r.definition_hash,
     status: r.status as ToolStatus,
+    ...(r.approved_hash !== null ? { approvedHash: r.approved_hash } : {}),
+    ...(r.approved_definition !== null ? { approvedDefinition: JSON.parse(r.approved_definition) as ToolSnapshot } : {}),
+    ...(r.review !== null ? { review: JSON.parse(r.review) as ToolReviewState } : {}),
+    ...(r.reviewed_by !== null ? { reviewedBy: r.reviewed_by } : {}),
+    ...(r.reviewed_at !== null ? { reviewedAt: r.reviewed_at } : {}),
   };
 }

@@ -5,43 +5,51 @@ import { CliError } from '../gateway-client.js';
 import type { CliContext } from '../cli-context.js';
 import { printJson, printTable } from '../output.js';
 
+function readSpecFile(path: string): string {
+  try {
+    return readFileSync(resolve(path), 'utf8');
+  } catch {
+    throw new CliError(`Cannot read ${resolve(path)}. Pass an existing file or an http(s) URL.`);
+  }
+}
+
 export function addPluginCommand(program: Command, cli: CliContext): void {
   const plugin = program.command('plugin').description('import, list, show and remove plugins');
 
   plugin
     .command('import <source>')
-    .description('import an OpenAPI 3.0/3.1 document (file path or http(s) URL) as a plugin')
+    .description('import a plugin: an OpenAPI 3.0/3.1 or Swagger 2.0 document (file or URL), or a ChatGPT plugin (https://host)')
     .requiredOption('-n, --name <name>', 'plugin name (prefix of its tool names)')
     .option('--base-url <url>', 'upstream base URL, overriding the spec servers')
     .option('--allow-private-network', 'let this plugin reach loopback/private addresses (deliberate internal upstreams only)')
     .option('--timeout-ms <ms>', 'upstream timeout', (v) => Number.parseInt(v, 10))
-    .action(async (source: string, opts: { name: string; baseUrl?: string; allowPrivateNetwork?: boolean; timeoutMs?: number }) => {
-      const isUrl = /^https?:\/\//.test(source);
-      let spec: string | undefined;
-      if (!isUrl) {
-        try {
-          spec = readFileSync(resolve(source), 'utf8');
-        } catch {
-          throw new CliError(`Cannot read ${resolve(source)}. Pass an existing file or an http(s) URL.`);
-        }
-      }
-      const body = {
-        name: opts.name,
-        source: isUrl ? source : resolve(source),
-        ...(spec !== undefined ? { spec } : {}),
-        ...(opts.baseUrl !== undefined ? { baseUrl: opts.baseUrl } : {}),
-        ...(opts.allowPrivateNetwork ? { allowPrivateNetwork: true } : {}),
-        ...(opts.timeoutMs !== undefined ? { timeoutMs: opts.timeoutMs } : {}),
-      };
-      const res = await cli
-        .client()
-        .request<{ tools: Record<string, unknown>[]; warnings: unknown[]; failures: unknown[] }>('POST', '/v1/admin/plugins', body);
-      if (cli.json()) return printJson(res);
-      process.stdout.write(`Imported plugin "${opts.name}" with ${res.tools.length} tools:\n`);
-      printTable(res.tools, ['name', 'riskTier', 'description']);
-      for (const w of res.warnings) process.stdout.write(`warning: ${JSON.stringify(w)}\n`);
-      for (const f of res.failures) process.stdout.write(`skipped: ${JSON.stringify(f)}\n`);
-    });
+    .option('--lenient', 'accept ChatGPT manifests with the mistakes ChatGPT tolerated, as warnings')
+    .action(
+      async (
+        source: string,
+        opts: { name: string; baseUrl?: string; allowPrivateNetwork?: boolean; timeoutMs?: number; lenient?: boolean },
+      ) => {
+        const isUrl = /^https?:\/\//.test(source);
+        const spec = isUrl ? undefined : readSpecFile(source);
+        const body = {
+          name: opts.name,
+          source: isUrl ? source : resolve(source),
+          ...(spec !== undefined ? { spec } : {}),
+          ...(opts.baseUrl !== undefined ? { baseUrl: opts.baseUrl } : {}),
+          ...(opts.allowPrivateNetwork ? { allowPrivateNetwork: true } : {}),
+          ...(opts.timeoutMs !== undefined ? { timeoutMs: opts.timeoutMs } : {}),
+          ...(opts.lenient ? { lenient: true } : {}),
+        };
+        const res = await cli
+          .client()
+          .request<{ tools: Record<string, unknown>[]; warnings: unknown[]; failures: unknown[] }>('POST', '/v1/admin/plugins', body);
+        if (cli.json()) return printJson(res);
+        process.stdout.write(`Imported plugin "${opts.name}" with ${res.tools.length} tools:\n`);
+        printTable(res.tools, ['name', 'riskTier', 'status', 'description']);
+        for (const w of res.warnings) process.stdout.write(`warning: ${JSON.stringify(w)}\n`);
+        for (const f of res.failures) process.stdout.write(`skipped: ${JSON.stringify(f)}\n`);
+      },
+    );
 
   plugin
     .command('list')
@@ -65,6 +73,33 @@ export function addPluginCommand(program: Command, cli: CliContext): void {
       if (cli.json()) return printJson(res);
       printJson(res.plugin);
       printTable(res.tools, ['name', 'riskTier', 'status', 'definitionHash']);
+    });
+
+  plugin
+    .command('sync <name>')
+    .description(
+      "re-read a plugin's source (spec URL, --spec file, or MCP server) and pin the result: new and changed tools wait for review",
+    )
+    .option('--spec <file>', 'the spec file, for plugins imported from a local file')
+    .option('--lenient', 'accept ChatGPT manifests with the mistakes ChatGPT tolerated, as warnings')
+    .action(async (name: string, opts: { spec?: string; lenient?: boolean }) => {
+      const spec = opts.spec === undefined ? undefined : readSpecFile(opts.spec);
+      const res = await cli
+        .client()
+        .request<{ tools: Record<string, unknown>[]; warnings: unknown[]; failures: unknown[] }>(
+          'POST',
+          `/v1/admin/plugins/${encodeURIComponent(name)}/sync`,
+          { ...(spec !== undefined ? { spec } : {}), ...(opts.lenient ? { lenient: true } : {}) },
+        );
+      if (cli.json()) return printJson(res);
+      printTable(
+        res.tools.filter((t) => t['change'] !== 'unchanged'),
+        ['name', 'change', 'status', 'definitionHash'],
+      );
+      const waiting = res.tools.filter((t) => t['status'] === 'pending_review').length;
+      process.stdout.write(`${res.tools.length} tools; ${waiting} waiting for review (toolgate review list).\n`);
+      for (const w of res.warnings) process.stdout.write(`warning: ${JSON.stringify(w)}\n`);
+      for (const f of res.failures) process.stdout.write(`skipped: ${JSON.stringify(f)}\n`);
     });
 
   plugin

@@ -5,6 +5,7 @@ import { registerPlugin } from '../../admin/register-plugin.js';
 import { GatewayError } from '../../core/gateway-error.js';
 import { auditAdmin, requireAdmin } from '../admin-auth.js';
 import type { HttpServices } from '../http-services.js';
+import { toolReviewView } from './tool-review-view.js';
 import { toolView } from './tool-routes.js';
 
 export const SPEC_BODY_LIMIT_BYTES = 20 * 1024 * 1024;
@@ -23,7 +24,7 @@ export function registerAdminPluginRoutes(app: FastifyInstance, services: HttpSe
     await requireAdmin(services, req, 'plugins.show');
     const plugin = await ctx.plugins.require(req.params.name);
     const tools = await ctx.plugins.listTools(plugin.id);
-    return { plugin, tools: tools.map((t) => ({ ...toolView(t), status: t.status, sourceName: t.sourceName, binding: t.binding })) };
+    return { plugin, tools: tools.map(toolReviewView) };
   });
 
   // Specs are routinely larger than tool-call bodies, so this one route accepts up to the spec size cap.
@@ -50,6 +51,8 @@ export function registerAdminPluginRoutes(app: FastifyInstance, services: HttpSe
       ...(body.baseUrl !== undefined ? { baseUrl: body.baseUrl } : {}),
       ...(body.allowPrivateNetwork !== undefined ? { allowPrivateNetwork: body.allowPrivateNetwork } : {}),
       ...(body.timeoutMs !== undefined ? { timeoutMs: body.timeoutMs } : {}),
+      ...(body.lenient !== undefined ? { lenient: body.lenient } : {}),
+      actor: admin.name,
     });
     await auditAdmin(
       services,
@@ -62,7 +65,7 @@ export function registerAdminPluginRoutes(app: FastifyInstance, services: HttpSe
     );
     return reply.code(201).send({
       plugin: result.plugin,
-      tools: result.tools.map(toolView),
+      tools: result.tools.map((t) => ({ ...toolView(t), status: t.status, review: t.review ?? null })),
       warnings: result.warnings,
       failures: result.failures,
     });
@@ -88,6 +91,6 @@ export function registerAdminPluginRoutes(app: FastifyInstance, services: HttpSe
   app.get('/v1/admin/tools', async (req) => {
     await requireAdmin(services, req, 'tools.list');
     const tools = await ctx.plugins.listTools();
-    return { tools: tools.map((t) => ({ ...toolView(t), status: t.status })) };
+    return { tools: tools.map((t) => ({ ...toolView(t), status: t.status, approvedHash: t.approvedHash ?? null })) };
   });
 }

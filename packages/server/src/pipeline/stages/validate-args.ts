@@ -3,6 +3,7 @@ import addFormatsModule from 'ajv-formats';
 import { canonicalDigest } from '../../core/canonical-digest.js';
 import { GatewayError } from '../../core/gateway-error.js';
 import type { ResolvedCall, ValidatedCall } from '../call-types.js';
+import { stripStrictNulls } from '../strip-strict-nulls.js';
 
 // ajv-formats is CommonJS; its default export arrives wrapped under ESM.
 const addFormats = addFormatsModule as unknown as (ajv: Ajv2020) => Ajv2020;
@@ -35,9 +36,13 @@ function describe(error: ErrorObject): { path: string; problem: string } {
   return { path: error.instancePath === '' ? '/' : error.instancePath, problem: error.message ?? 'is invalid' };
 }
 
-/** Checks the arguments against the tool's input schema; the error names the path of the bad field. */
+/**
+ * Checks the arguments against the tool's input schema; the error names the path of the bad field. A `null`
+ * for an optional field whose schema does not accept null is read as "absent" first: models given strict-mode
+ * definitions (every field required, optional ones nullable) send exactly that, and it must not reach upstream.
+ */
 export function validateArgs(call: ResolvedCall): ValidatedCall {
-  const args = call.args === undefined || call.args === null ? {} : call.args;
+  const args = call.args === undefined || call.args === null ? {} : stripStrictNulls(call.tool.inputSchema, call.args);
   if (typeof args !== 'object' || Array.isArray(args)) {
     throw new GatewayError('ARGS_INVALID', { details: { path: '/', problem: 'arguments must be a JSON object' } });
   }

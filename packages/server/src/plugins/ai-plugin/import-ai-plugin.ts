@@ -14,6 +14,8 @@ export interface AiPluginImportOptions {
   /** Prefix of every tool name; defaults to the manifest's `name_for_model` in snake case. */
   readonly pluginName?: string;
   readonly lenient?: boolean;
+  /** The manifest, when the caller already fetched and parsed it (so it is not fetched twice). */
+  readonly manifestDocument?: Record<string, unknown>;
 }
 
 export interface AiPluginImport {
@@ -47,7 +49,7 @@ async function fetchDocument(deps: AiPluginDeps, url: string, what: string): Pro
  * where ChatGPT plugins were served from, with a warning.
  */
 export async function importAiPlugin(manifestUrl: string, deps: AiPluginDeps, opts: AiPluginImportOptions = {}): Promise<AiPluginImport> {
-  const manifestDoc = await fetchDocument(deps, manifestUrl, 'manifest');
+  const manifestDoc = opts.manifestDocument ?? (await fetchDocument(deps, manifestUrl, 'manifest'));
   const { manifest, warnings } = parseAiPluginManifest(manifestDoc, { manifestUrl, lenient: opts.lenient ?? false });
   const pluginName = opts.pluginName ?? (snakeCase(manifest.nameForModel) || 'plugin');
 

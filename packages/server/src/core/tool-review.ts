@@ -1,0 +1,29 @@
+import type { JsonSchema, RiskTier, ToolBinding } from './tool.js';
+
+/** Why a tool waits for an admin before it can be called again. */
+export type ReviewReasonKind = 'new' | 'changed' | 'binding_changed' | 'lint' | 'risk_claim';
+
+export interface ReviewReason {
+  readonly kind: ReviewReasonKind;
+  readonly message: string;
+  /** Description-lint findings, for `lint`. */
+  readonly findings?: readonly unknown[];
+}
+
+/** A tool definition as it was when an admin approved it: what the review screen shows beside the new one. */
+export interface ToolSnapshot {
+  readonly name: string;
+  readonly title?: string;
+  readonly description: string;
+  readonly inputSchema: JsonSchema;
+  readonly outputSchema?: JsonSchema;
+  readonly annotations?: Record<string, unknown>;
+  readonly riskTier: RiskTier;
+  readonly binding: ToolBinding;
+  readonly definitionHash: string;
+}
+
+export interface ToolReviewState {
+  readonly reasons: readonly ReviewReason[];
+  readonly requestedAt: string;
+}
