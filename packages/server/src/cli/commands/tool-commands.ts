@@ -8,8 +8,26 @@ import { printJson, printTable } from '../output.js';
 export function addToolCommands(program: Command, cli: CliContext): void {
   program
     .command('tools')
-    .description('list the tools your key may invoke')
-    .action(async () => {
+    .description('list the tools your key may invoke; --format prints them as a model family expects them')
+    .option('--format <target>', 'openai | openai-strict | anthropic | gemini | mcp: print definitions (JSON) for that target')
+    .option('--max-name-length <n>', 'shorter names, for clients that prefix tool names (8-128)')
+    .option('--all', 'every active tool (admin), not only those your key may invoke')
+    .action(async (opts: { format?: string; maxNameLength?: string; all?: boolean }) => {
+      if (opts.format !== undefined || opts.all === true) {
+        const query = new URLSearchParams({
+          format: opts.format ?? 'mcp',
+          ...(opts.maxNameLength !== undefined ? { maxNameLength: opts.maxNameLength } : {}),
+        });
+        const rendered = await cli
+          .client()
+          .request<{ definitions: unknown[]; nameMap: Record<string, string>; problems: { tool: string; problem: string }[] }>(
+            'GET',
+            `${opts.all === true ? '/v1/admin/tools' : '/v1/tools'}?${query.toString()}`,
+          );
+        printJson(rendered);
+        for (const p of rendered.problems) process.stderr.write(`not rendered: ${p.tool}: ${p.problem}\n`);
+        return;
+      }
       const res = await cli.client().request<ToolListResponse>('GET', '/v1/tools');
       if (cli.json()) return printJson(res);
       printTable(

@@ -5,6 +5,7 @@ import { registerPlugin } from '../../admin/register-plugin.js';
 import { GatewayError } from '../../core/gateway-error.js';
 import { auditAdmin, requireAdmin } from '../admin-auth.js';
 import type { HttpServices } from '../http-services.js';
+import { renderToolList, type FormatQuery } from './render-tool-list.js';
 import { toolReviewView } from './tool-review-view.js';
 import { toolView } from './tool-routes.js';
 
@@ -88,9 +89,18 @@ export function registerAdminPluginRoutes(app: FastifyInstance, services: HttpSe
     return { removed: req.params.name, ...removed };
   });
 
-  app.get('/v1/admin/tools', async (req) => {
+  app.get<{ Querystring: FormatQuery }>('/v1/admin/tools', async (req) => {
     await requireAdmin(services, req, 'tools.list');
     const tools = await ctx.plugins.listTools();
+    // In a model's format, only what can run: active tools of active plugins.
+    if (req.query.format !== undefined)
+      return renderToolList(
+        ctx.catalog
+          .list()
+          .filter((e) => e.tool.status === 'active' && e.plugin.status === 'active')
+          .map((e) => e.tool),
+        req.query,
+      );
     return { tools: tools.map((t) => ({ ...toolView(t), status: t.status, approvedHash: t.approvedHash ?? null })) };
   });
 }

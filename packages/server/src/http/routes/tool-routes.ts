@@ -4,6 +4,7 @@ import { GatewayError } from '../../core/gateway-error.js';
 import type { Tool } from '../../core/tool.js';
 import { listTools } from '../../pipeline/list-tools.js';
 import { runToolCall } from '../../pipeline/run-tool-call.js';
+import { renderToolList, type FormatQuery } from './render-tool-list.js';
 import type { HttpServices } from '../http-services.js';
 import { requestCredential } from '../request-credential.js';
 
@@ -25,8 +26,13 @@ export function toolView(tool: Tool): ToolView {
 
 /** The REST surface: list what the caller may invoke, and invoke through the one pipeline. */
 export function registerToolRoutes(app: FastifyInstance, services: HttpServices): void {
-  app.get('/v1/tools', async (req): Promise<ToolListResponse> => {
+  app.get<{ Querystring: FormatQuery }>('/v1/tools', async (req): Promise<ToolListResponse | ReturnType<typeof renderToolList>> => {
     const { entries } = await listTools(services.pipeline, { credential: requestCredential(req), surface: 'rest', requestId: req.id });
+    if (req.query.format !== undefined)
+      return renderToolList(
+        entries.map((e) => e.tool),
+        req.query,
+      );
     return { tools: entries.map((e) => toolView(e.tool)) };
   });
 
