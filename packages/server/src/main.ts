@@ -5,11 +5,15 @@ import { pino, type Logger as PinoLogger } from 'pino';
 import type { AdminContext } from './admin/admin-context.js';
 import { refreshGrants } from './admin/admin-context.js';
 import { bootstrapAdmin } from './admin/bootstrap-admin.js';
+import { startMcpPlugins } from './admin/mcp-plugins.js';
 import { registerPlugin } from './admin/register-plugin.js';
 import { syncPlugin } from './admin/sync-plugin.js';
 import { GroupCommitAuditWriter } from './audit/group-commit-audit-writer.js';
 import type { ToolgateConfig } from './config/config-schema.js';
+import { ExecutorByBinding } from './connectors/executor-by-binding.js';
 import { HttpConnector } from './connectors/http-connector.js';
+import { McpConnector } from './connectors/mcp/mcp-connector.js';
+import { McpUpstreams } from './connectors/mcp/mcp-upstreams.js';
 import { closeAgents, safeFetch } from './connectors/safe-fetch.js';
 import { GatewayError } from './core/gateway-error.js';
 import { ADMIN_ROLE } from './core/principal.js';
@@ -64,7 +68,15 @@ export async function startGateway(config: ToolgateConfig, opts: StartOptions = 
     const auditWriter = new GroupCommitAuditWriter(auditLog);
     cleanups.unshift(() => auditWriter.drain());
     const keys = new ApiKeyStore(store.db);
+    const mcp = new McpUpstreams();
+    // Registered now, run late: MCP children are reaped after the HTTP server stops taking calls.
+    cleanups.unshift(() => mcp.closeAll());
     const admin: AdminContext = {
+      mcp,
+      onBackgroundError: (err, context) => {
+        const why = err instanceof GatewayError ? `${err.code}: ${err.reason ?? err.message}` : String(err);
+        logger.error({ ...context, err: why }, 'background task failed');
+      },
       principals: new PrincipalStore(store.db),
       keys,
       plugins,
@@ -102,7 +114,7 @@ export async function startGateway(config: ToolgateConfig, opts: StartOptions = 
       catalog,
       authorizer: grantIndex,
       rateLimiter: new MemoryRateLimiter({ points: config.limits.callsPerMinutePerPrincipal, durationSeconds: 60 }),
-      executor: new HttpConnector(),
+      executor: new ExecutorByBinding({ http: new HttpConnector(), mcp: new McpConnector(mcp) }),
       audit: auditWriter,
       clock,
       logger,
@@ -115,6 +127,7 @@ export async function startGateway(config: ToolgateConfig, opts: StartOptions = 
     };
 
     const firstRun = await bootstrapAdmin(admin);
+    await startMcpPlugins(admin);
     const exampleOrdersUrl = config.examples.orders ? await startExampleOrders(admin, cleanups) : undefined;
     for (const declared of config.plugins) {
       if (await plugins.findByName(declared.name)) {

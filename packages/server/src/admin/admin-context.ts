@@ -1,3 +1,4 @@
+import type { McpUpstreams } from '../connectors/mcp/mcp-upstreams.js';
 import type { Clock } from '../ports/clock.js';
 import type { AuditSink } from '../ports/audit-sink.js';
 import type { ApiKeyStore } from '../store/api-key-store.js';
@@ -24,6 +25,10 @@ export interface AdminContext {
   /** Fetches a spec or manifest through the SSRF-safe fetcher. */
   readonly fetchText: (url: string, allowPrivateNetwork: boolean) => Promise<string>;
   readonly defaultTimeoutMs: number;
+  /** The supervised MCP server connections, one per MCP plugin. */
+  readonly mcp: McpUpstreams;
+  /** Where work that runs outside a request (MCP re-syncs) reports failures: logged, never thrown. */
+  readonly onBackgroundError: (err: unknown, context: Record<string, string>) => void;
 }
 
 /** Reload the in-memory grant index after a grant change (the hot path reads only the index). */

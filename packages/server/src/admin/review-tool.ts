@@ -15,12 +15,16 @@ export interface ReviewDecision {
   readonly actor: string;
 }
 
-/** Approves (pins) or rejects a tool waiting in review. Approving an already rejected tool is allowed. */
+/**
+ * Approves (pins) or rejects a tool's current definition. Usually one waiting in review; an active tool can be
+ * re-approved with another risk tier (e.g. accepting an MCP server's read-only claim) or rejected (blocked).
+ * A tool gone from its source (`removed`) cannot be decided on.
+ */
 export async function reviewTool(ctx: AdminContext, name: string, input: ReviewDecision): Promise<Tool> {
   const tool = await ctx.plugins.requireTool(name);
-  if (tool.status !== 'pending_review' && tool.status !== 'rejected') {
+  if (tool.status === 'removed') {
     throw new GatewayError('CONFLICT', {
-      message: `Tool "${name}" is ${tool.status}, not waiting for review. See GET /v1/admin/reviews for the tools that are.`,
+      message: `Tool "${name}" is no longer offered by its plugin's source. Sync the plugin; it can be reviewed if it comes back.`,
     });
   }
   if (tool.definitionHash !== input.definitionHash) {

@@ -1,6 +1,15 @@
+import { randomBytes } from 'node:crypto';
 import { GatewayError } from '../core/gateway-error.js';
 import type { HttpBinding, HttpBodyBinding, HttpParameterBinding } from '../core/tool.js';
-import { isPlainObject, scalarText, serializeFormBody, serializeHeader, serializePath, serializeQuery } from './parameter-styles.js';
+import {
+  isPlainObject,
+  scalarText,
+  serializeFormBody,
+  serializeHeader,
+  serializeMultipart,
+  serializePath,
+  serializeQuery,
+} from './parameter-styles.js';
 
 export interface BuiltHttpRequest {
   readonly url: string;
@@ -70,9 +79,9 @@ export function buildHttpRequest(baseUrl: string, binding: HttpBinding, args: Re
   if (basePath !== '' && url.pathname !== basePath && !url.pathname.startsWith(`${basePath}/`)) {
     throw new GatewayError('ARGS_INVALID', { reason: `resolved path ${url.pathname} escapes base path ${basePath}` });
   }
-  const body = binding.body === undefined ? undefined : encodeBody(binding.body, args);
-  if (body !== undefined) headers['content-type'] = binding.body?.contentType ?? 'application/json';
-  return { url: url.href, method: binding.method, headers, body };
+  const encoded = binding.body === undefined ? undefined : encodeBody(binding.body, args);
+  if (encoded !== undefined) headers['content-type'] = encoded.contentType;
+  return { url: url.href, method: binding.method, headers, body: encoded?.body };
 }
 
 function expandPath(binding: HttpBinding, args: Readonly<Record<string, unknown>>): string {
@@ -119,22 +128,42 @@ function setHeader(headers: Record<string, string>, p: HttpParameterBinding, val
   headers[p.name.toLowerCase()] = text;
 }
 
-function encodeBody(binding: HttpBodyBinding, args: Readonly<Record<string, unknown>>): string | undefined {
+interface EncodedBody {
+  readonly body: string;
+  readonly contentType: string;
+}
+
+function encodeBody(binding: HttpBodyBinding, args: Readonly<Record<string, unknown>>): EncodedBody | undefined {
   const value = args[binding.arg];
   if (value === undefined) {
     if (binding.required) throw invalid(binding.arg, 'request body is missing');
     return undefined;
   }
-  const mediaType = (binding.contentType.split(';')[0] ?? '').trim().toLowerCase();
-  if (mediaType === 'application/json' || mediaType.endsWith('+json')) return JSON.stringify(value);
+  const contentType = binding.contentType;
+  const mediaType = (contentType.split(';')[0] ?? '').trim().toLowerCase();
+  if (mediaType === 'application/json' || mediaType.endsWith('+json')) return { body: JSON.stringify(value), contentType };
   if (mediaType === 'application/x-www-form-urlencoded') {
     if (!isPlainObject(value)) throw invalid(binding.arg, 'a form body must be an object');
-    return serializeFormBody(value);
+    return { body: serializeFormBody(value), contentType };
   }
-  if (mediaType.startsWith('text/')) return scalarText(value);
-  // Other media types can only be sent verbatim; structured values have no agreed encoding.
-  if (typeof value === 'string') return value;
+  if (mediaType === 'multipart/form-data') {
+    if (!isPlainObject(value)) throw invalid(binding.arg, 'a multipart body must be an object');
+    const boundary = boundaryFor(value);
+    return { body: serializeMultipart(value, boundary), contentType: `multipart/form-data; boundary=${boundary}` };
+  }
+  if (mediaType.startsWith('text/')) return { body: scalarText(value), contentType };
+  // Other media types (XML among them) can only be sent verbatim; structured values have no agreed encoding.
+  if (typeof value === 'string') return { body: value, contentType };
   throw invalid(binding.arg, `cannot encode a ${typeof value} as ${mediaType}`);
+}
+
+/** A random boundary that occurs in none of the values (a value containing it would end its part early). */
+function boundaryFor(value: Record<string, unknown>): string {
+  const text = JSON.stringify(value);
+  for (;;) {
+    const boundary = `toolgate-${randomBytes(12).toString('hex')}`;
+    if (!text.includes(boundary)) return boundary;
+  }
 }
 
 function invalid(arg: string, reason: string): GatewayError {

@@ -104,3 +104,25 @@ export function serializeFormBody(value: Record<string, unknown>): string {
     .map(([k, v]) => `${enc(k)}=${enc(scalarText(v))}`)
     .join('&');
 }
+
+/** A field name as HTML forms write it in Content-Disposition: quotes and line breaks percent-encoded. */
+function dispositionName(name: string): string {
+  return name.replace(/"/g, '%22').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
+}
+
+/**
+ * `multipart/form-data` body with text parts only: arrays repeat the part, objects travel as JSON parts
+ * (the OpenAPI default for object properties), null as an empty part. The caller picks a boundary that
+ * occurs in no value.
+ */
+export function serializeMultipart(value: Record<string, unknown>, boundary: string): string {
+  const parts = definedEntries(value)
+    .flatMap(([k, v]) => (Array.isArray(v) ? v.map((item: unknown) => [k, item] as const) : [[k, v] as const]))
+    .map(([k, v]) => {
+      const json = typeof v === 'object' && v !== null;
+      const headers = [`Content-Disposition: form-data; name="${dispositionName(k)}"`];
+      if (json) headers.push('Content-Type: application/json');
+      return `--${boundary}\r\n${headers.join('\r\n')}\r\n\r\n${json ? JSON.stringify(v) : scalarText(v)}\r\n`;
+    });
+  return `${parts.join('')}--${boundary}--\r\n`;
+}

@@ -36,8 +36,12 @@ describe('parseSpecDocument', () => {
   });
 
   it('says HTML when a spec URL answered with a web page', () => {
-    expect(specInvalidMessage('<!DOCTYPE html><html><body>Sign in</body></html>')).toBe('The document is HTML, not an OpenAPI spec.');
-    expect(specInvalidMessage('  \n<html lang="en"><head></head></html>')).toBe('The document is HTML, not an OpenAPI spec.');
+    expect(specInvalidMessage('<!DOCTYPE html><html><body>Sign in</body></html>')).toMatch(
+      /^The document is HTML, not an OpenAPI spec: the URL probably serves a web page/,
+    );
+    expect(specInvalidMessage('  \n<html lang="en"><head></head></html>')).toMatch(
+      /^The document is HTML, not an OpenAPI spec: the URL probably serves a web page/,
+    );
   });
 
   it('refuses text that is neither JSON nor YAML, scalars and empty documents', () => {

@@ -6,6 +6,9 @@ function specInvalid(message: string): GatewayError {
 }
 
 const HTML_START = /^<(!doctype\s+html|html|head|body|!--|[a-z][a-z0-9-]*[\s>])/i;
+/** Servers that answer a spec URL with a docs, login or error page: say so instead of a YAML error. */
+const HTML_MESSAGE =
+  'The document is HTML, not an OpenAPI spec: the URL probably serves a web page (documentation, a login or an error page). Use the URL of the raw JSON or YAML spec.';
 
 /**
  * Turns spec text into a plain object: JSON first (fast, exact), then YAML (1.2 core schema, lenient
@@ -14,8 +17,7 @@ const HTML_START = /^<(!doctype\s+html|html|head|body|!--|[a-z][a-z0-9-]*[\s>])/
 export function parseSpecDocument(text: string): Record<string, unknown> {
   const body = text.replace(/^\uFEFF/, '').trim();
   if (body === '') throw specInvalid('The document is empty, not an OpenAPI spec.');
-  // Servers that answer a spec URL with a login page or an error page: say so instead of a YAML error.
-  if (HTML_START.test(body)) throw specInvalid('The document is HTML, not an OpenAPI spec.');
+  if (HTML_START.test(body)) throw specInvalid(HTML_MESSAGE);
   if (body.startsWith('<?xml')) throw specInvalid('The document is XML, not an OpenAPI spec.');
 
   let value: unknown;
@@ -44,7 +46,7 @@ export function parseSpecDocument(text: string): Record<string, unknown> {
     }
   }
   if (typeof value === 'string' && /<html|<body|<!doctype/i.test(value)) {
-    throw specInvalid('The document is HTML, not an OpenAPI spec.');
+    throw specInvalid(HTML_MESSAGE);
   }
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     throw specInvalid('The document is not a JSON or YAML object, so it is not an OpenAPI spec.');

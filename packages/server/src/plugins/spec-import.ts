@@ -1,4 +1,5 @@
 import type { Tool } from '../core/tool.js';
+import type { CredentialRequirement } from './credential-requirement.js';
 
 /** A tool as an importer produces it, before the catalog gives it an id, a plugin and a status. */
 export type ToolDraft = Omit<Tool, 'id' | 'pluginId' | 'status'>;
@@ -26,6 +27,24 @@ export interface SpecImport {
   readonly tools: ToolDraft[];
   readonly warnings: ImportWarning[];
   readonly failures: OperationFailure[];
+  /**
+   * The credentials the document declares (OpenAPI `securitySchemes`), each with where it is used. A ChatGPT
+   * plugin's manifest `auth` is not in here: the ai-plugin importer returns it as `manifest.credentialRequirement`.
+   */
+  readonly credentialRequirements: CredentialRequirement[];
+  /** Which schemes each operation needs, exactly as the document combines them. */
+  readonly security: SecurityRequirements;
+}
+
+/** One way to satisfy a security requirement: all of these schemes together. Empty means "no credential". */
+export type SecurityAlternative = readonly { readonly schemeName: string; readonly scopes: readonly string[] }[];
+
+/** OpenAPI `security`: any one alternative suffices. */
+export interface SecurityRequirements {
+  /** The document's top-level `security`; empty when it has none (operations then need nothing by default). */
+  readonly global: readonly SecurityAlternative[];
+  /** Operations (`METHOD /path`) with their own `security`, which replaces the global one; `[]` is anonymous. */
+  readonly operations: Readonly<Record<string, readonly SecurityAlternative[]>>;
 }
 
 /** Thrown inside an importer for a problem confined to one operation or schema. */

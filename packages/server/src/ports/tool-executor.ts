@@ -9,6 +9,8 @@ export interface UpstreamResult {
   readonly body: unknown;
   /** Size of the raw body in bytes. */
   readonly bytes: number;
+  /** The tool reported its own failure in a successful answer (MCP `isError: true`); like an HTTP 4xx. */
+  readonly toolError?: boolean;
 }
 
 export interface ExecutionRequest {

@@ -51,13 +51,70 @@ export function addPluginCommand(program: Command, cli: CliContext): void {
       },
     );
 
+  const collect = (value: string, previous: string[]): string[] => [...previous, value];
+  plugin
+    .command('mcp <name>')
+    .description('add an MCP server as a plugin: a command the gateway runs (stdio) or a Streamable HTTP / SSE URL')
+    .option('--command <cmd>', 'run this program and speak MCP over its stdin/stdout')
+    .option('--arg <arg>', 'an argument for --command (repeat for more)', collect, [])
+    .option('--env <KEY=VALUE>', "the child's environment (repeat); it never gets the gateway's own", collect, [])
+    .option('--cwd <dir>', 'working directory of the child')
+    .option('--url <url>', 'connect to an MCP server over Streamable HTTP')
+    .option('--sse', 'the --url server speaks the legacy HTTP+SSE transport')
+    .option('--allow-private-network', 'let this plugin reach loopback/private addresses (deliberate internal servers only)')
+    .option('--timeout-ms <ms>', 'tool call timeout', (v) => Number.parseInt(v, 10))
+    .action(
+      async (
+        name: string,
+        opts: {
+          command?: string;
+          arg: string[];
+          env: string[];
+          cwd?: string;
+          url?: string;
+          sse?: boolean;
+          allowPrivateNetwork?: boolean;
+          timeoutMs?: number;
+        },
+      ) => {
+        if ((opts.command === undefined) === (opts.url === undefined))
+          throw new CliError('Give either --command (stdio) or --url (HTTP), not both.');
+        const env: Record<string, string> = {};
+        for (const pair of opts.env) {
+          const at = pair.indexOf('=');
+          if (at <= 0) throw new CliError(`--env ${pair} is not KEY=VALUE.`);
+          env[pair.slice(0, at)] = pair.slice(at + 1);
+        }
+        const mcp =
+          opts.command !== undefined
+            ? { transport: 'stdio', command: opts.command, args: opts.arg, env, ...(opts.cwd !== undefined ? { cwd: opts.cwd } : {}) }
+            : { transport: opts.sse ? 'sse' : 'streamable-http', url: opts.url };
+        const res = await cli
+          .client()
+          .request<{ tools: Record<string, unknown>[]; warnings: unknown[]; failures: unknown[] }>('POST', '/v1/admin/plugins', {
+            name,
+            mcp,
+            ...(opts.allowPrivateNetwork ? { allowPrivateNetwork: true } : {}),
+            ...(opts.timeoutMs !== undefined ? { timeoutMs: opts.timeoutMs } : {}),
+          });
+        if (cli.json()) return printJson(res);
+        process.stdout.write(`Added MCP plugin "${name}" with ${res.tools.length} tools:\n`);
+        printTable(res.tools, ['name', 'riskTier', 'status', 'description']);
+        for (const w of res.warnings) process.stdout.write(`warning: ${JSON.stringify(w)}\n`);
+        for (const f of res.failures) process.stdout.write(`skipped: ${JSON.stringify(f)}\n`);
+      },
+    );
+
   plugin
     .command('list')
     .description('list plugins')
     .action(async () => {
       const res = await cli.client().request<{ plugins: Record<string, unknown>[] }>('GET', '/v1/admin/plugins');
       if (cli.json()) return printJson(res);
-      printTable(res.plugins, ['name', 'kind', 'status', 'toolCount', 'baseUrl', 'allowPrivateNetwork']);
+      printTable(
+        res.plugins.map((p) => ({ ...p, upstream: (p['upstream'] as { status?: string } | undefined)?.status })),
+        ['name', 'kind', 'status', 'upstream', 'toolCount', 'pendingReview', 'baseUrl', 'allowPrivateNetwork'],
+      );
     });
 
   plugin

@@ -1,7 +1,8 @@
 import type { FastifyInstance } from 'fastify';
 import { ImportPluginRequest } from '@toolgate/contract';
 import { refreshGrants } from '../../admin/admin-context.js';
-import { registerPlugin } from '../../admin/register-plugin.js';
+import { registerMcpPlugin } from '../../admin/mcp-plugins.js';
+import { registerPlugin, type RegisteredPlugin } from '../../admin/register-plugin.js';
 import { GatewayError } from '../../core/gateway-error.js';
 import { auditAdmin, requireAdmin } from '../admin-auth.js';
 import type { HttpServices } from '../http-services.js';
@@ -11,6 +12,15 @@ import { toolView } from './tool-routes.js';
 
 export const SPEC_BODY_LIMIT_BYTES = 20 * 1024 * 1024;
 
+function importAnswer(result: RegisteredPlugin): Record<string, unknown> {
+  return {
+    plugin: result.plugin,
+    tools: result.tools.map((t) => ({ ...toolView(t), status: t.status, review: t.review ?? null })),
+    warnings: result.warnings,
+    failures: result.failures,
+  };
+}
+
 export function registerAdminPluginRoutes(app: FastifyInstance, services: HttpServices): void {
   const ctx = services.admin;
 
@@ -18,14 +28,23 @@ export function registerAdminPluginRoutes(app: FastifyInstance, services: HttpSe
     await requireAdmin(services, req, 'plugins.list');
     const tools = await ctx.plugins.listTools();
     const plugins = await ctx.plugins.list();
-    return { plugins: plugins.map((p) => ({ ...p, toolCount: tools.filter((t) => t.pluginId === p.id).length })) };
+    const upstreams = ctx.mcp.statuses();
+    return {
+      plugins: plugins.map((p) => ({
+        ...p,
+        toolCount: tools.filter((t) => t.pluginId === p.id && t.status !== 'removed').length,
+        pendingReview: tools.filter((t) => t.pluginId === p.id && t.status === 'pending_review').length,
+        ...(p.kind === 'mcp' ? { upstream: upstreams[p.id] ?? { status: 'stopped' } } : {}),
+      })),
+    };
   });
 
   app.get<{ Params: { name: string } }>('/v1/admin/plugins/:name', async (req) => {
     await requireAdmin(services, req, 'plugins.show');
     const plugin = await ctx.plugins.require(req.params.name);
     const tools = await ctx.plugins.listTools(plugin.id);
-    return { plugin, tools: tools.map(toolReviewView) };
+    const upstream = plugin.kind === 'mcp' ? (ctx.mcp.get(plugin.id)?.status() ?? { status: 'stopped' }) : undefined;
+    return { plugin: { ...plugin, ...(upstream !== undefined ? { upstream } : {}) }, tools: tools.map(toolReviewView) };
   });
 
   // Specs are routinely larger than tool-call bodies, so this one route accepts up to the spec size cap.
@@ -33,6 +52,39 @@ export function registerAdminPluginRoutes(app: FastifyInstance, services: HttpSe
   app.post<{ Body: ImportPluginRequest }>('/v1/admin/plugins', { schema: { body: ImportPluginRequest }, bodyLimit }, async (req, reply) => {
     const admin = await requireAdmin(services, req, 'plugins.import');
     const body = req.body;
+    if (body.mcp !== undefined) {
+      const mcp = body.mcp;
+      const connection =
+        mcp.transport === 'stdio'
+          ? {
+              transport: 'stdio' as const,
+              command: mcp.command,
+              args: mcp.args ?? [],
+              env: mcp.env ?? {},
+              ...(mcp.cwd !== undefined ? { cwd: mcp.cwd } : {}),
+            }
+          : { transport: mcp.transport, url: mcp.url };
+      const result = await registerMcpPlugin(ctx, {
+        name: body.name,
+        connection,
+        ...(body.allowPrivateNetwork !== undefined ? { allowPrivateNetwork: body.allowPrivateNetwork } : {}),
+        ...(body.timeoutMs !== undefined ? { timeoutMs: body.timeoutMs } : {}),
+        actor: admin.name,
+      });
+      await auditAdmin(
+        services,
+        req,
+        'plugins.import',
+        admin,
+        'allow',
+        undefined,
+        `imported MCP server ${result.plugin.name} with ${result.tools.length} tools`,
+        {
+          pluginName: result.plugin.name,
+        },
+      );
+      return reply.code(201).send(importAnswer(result));
+    }
     if (body.spec === undefined && body.source === undefined) {
       throw new GatewayError('BAD_REQUEST', {
         message: 'Send either "source" (an http(s) URL) or "spec" (the document text).',
@@ -64,17 +116,15 @@ export function registerAdminPluginRoutes(app: FastifyInstance, services: HttpSe
       undefined,
       `imported ${result.plugin.name} with ${result.tools.length} tools`,
     );
-    return reply.code(201).send({
-      plugin: result.plugin,
-      tools: result.tools.map((t) => ({ ...toolView(t), status: t.status, review: t.review ?? null })),
-      warnings: result.warnings,
-      failures: result.failures,
-    });
+    return reply.code(201).send(importAnswer(result));
   });
 
   app.delete<{ Params: { name: string } }>('/v1/admin/plugins/:name', async (req) => {
     const admin = await requireAdmin(services, req, 'plugins.remove');
+    const plugin = await ctx.plugins.require(req.params.name);
     const removed = await ctx.plugins.remove(req.params.name);
+    // An MCP server's process goes with its plugin (reaped before we answer).
+    await ctx.mcp.stop(plugin.id);
     await ctx.catalog.reload();
     await refreshGrants(ctx);
     await auditAdmin(

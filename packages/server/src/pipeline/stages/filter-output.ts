@@ -22,7 +22,7 @@ export function filterOutput(deps: PipelineDeps, call: ExecutedCall, callId: str
     callId,
     tool: call.tool.name,
     definitionHash: call.tool.definitionHash,
-    isError: upstream.status >= 400,
+    isError: upstream.status >= 400 || upstream.toolError === true,
     upstreamStatus: upstream.status,
     contentType: upstream.contentType,
     content,

@@ -1,9 +1,29 @@
-import { isRecord } from '../json-value.js';
+import { isRecord, listOf } from '../json-value.js';
+
+/** `host[:port][/path]` or `//host…`: a server URL written without its scheme. Bare words (`api/v1`) are paths. */
+const SCHEMELESS = /^(?:\/\/)?((?:[a-z0-9-]+\.)+[a-z][a-z0-9-]*|\d{1,3}(?:\.\d{1,3}){3}|localhost|\[[0-9a-f:.]+\])(:\d{1,5})?(?=[/?#]|$)/i;
+const LOOPBACK = /^(?:\/\/)?(localhost|127(?:\.\d{1,3}){3}|\[::1\]|0\.0\.0\.0)(?=[:/?#]|$)/i;
+
+/** A server variable's value: its default, else (with a warning) its first enum value. */
+function variableValue(name: string, variable: unknown, warn: (message: string) => void): string | undefined {
+  if (!isRecord(variable)) return undefined;
+  const options = listOf(variable['enum'])
+    ?.filter((v) => typeof v === 'string' || typeof v === 'number')
+    .map(String);
+  const raw = variable['default'];
+  const value = typeof raw === 'string' || typeof raw === 'number' ? String(raw) : undefined;
+  if (options !== undefined && options.length > 0 && (value === undefined || !options.includes(value))) {
+    warn(`The server variable "${name}" has default ${JSON.stringify(raw)}, which is not one of its enum values; using "${options[0]}".`);
+    return options[0];
+  }
+  return value;
+}
 
 /**
  * The base URL tool paths resolve against: the caller's override, else the first server with its variables
- * set to their defaults. A relative or scheme-less server URL (`/api`, `localhost:5003/`) gives undefined and
- * a warning: only the caller knows where the spec came from, so only it may decide.
+ * set to their defaults. A scheme-less server URL (`localhost:5003/`, seen in OpenAI's own quickstart) gets
+ * `http://` for loopback hosts and `https://` otherwise, with a warning. A relative one (`/api`) gives
+ * undefined and a warning: only the caller knows where the spec came from, so only it may decide.
  */
 export function resolveBaseUrl(
   doc: Record<string, unknown>,
@@ -18,18 +38,22 @@ export function resolveBaseUrl(
     return undefined;
   }
   const variables = isRecord(first['variables']) ? first['variables'] : {};
-  const url = first['url'].replace(/\{([^}]+)\}/g, (whole, name: string) => {
-    const variable = variables[name];
-    const value = isRecord(variable) ? variable['default'] : undefined;
-    return typeof value === 'string' || typeof value === 'number' ? String(value) : whole;
-  });
+  let url = first['url'].trim().replace(/\{([^}]+)\}/g, (whole, name: string) => variableValue(name, variables[name], warn) ?? whole);
   if (/\{[^}]*\}/.test(url)) {
     warn(`The server URL "${first['url']}" has a variable without a default; give the plugin a base URL.`);
     return undefined;
   }
+  if (!/^[a-z][a-z0-9+.-]*:\/\//i.test(url) && SCHEMELESS.test(url)) url = schemeFor(url, warn);
   if (!/^https?:\/\/[^/]/i.test(url) || !URL.canParse(url)) {
     warn(`The server URL "${url}" is not an absolute http(s) URL; give the plugin a base URL.`);
     return undefined;
   }
   return url.replace(/\/+$/, '');
+}
+
+function schemeFor(url: string, warn: (message: string) => void): string {
+  const scheme = LOOPBACK.test(url) ? 'http' : 'https';
+  const fixed = `${scheme}://${url.replace(/^\/\//, '')}`;
+  warn(`The server URL "${url}" has no scheme; using "${fixed}" (http only for loopback hosts).`);
+  return fixed;
 }

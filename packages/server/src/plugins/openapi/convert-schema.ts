@@ -182,7 +182,7 @@ export class SchemaConverter {
         out[key] = value.map((item, i) => child(item, key, i));
       } else if (MAP.has(key)) {
         if (!isRecord(value)) throw new ImportProblem(`"${key}" at ${walk.at} is not a map of schemas`);
-        out[key === 'definitions' ? '$defs' : key] = this.properties(key, value, child, required, dropped);
+        out[key === 'definitions' ? '$defs' : key] = this.properties(key, value, child, required, dropped, walk.at);
       } else if (key === 'dependencies' && isRecord(value)) {
         this.dependencies(value, out, child);
       } else if (key === 'required') {
@@ -218,12 +218,16 @@ export class SchemaConverter {
     child: (value: unknown, ...path: (string | number)[]) => SchemaNode,
     required: Set<string>,
     dropped: Set<string>,
+    at: string,
   ): Record<string, SchemaNode> {
     const out: Record<string, SchemaNode> = {};
     for (const [name, sub] of Object.entries(value)) {
       if (key === 'properties' && isRecord(sub)) {
         // Seen in published specs (OpenAI's own quickstart): `required: true` inside the property.
-        if (sub['required'] === true) required.add(name);
+        if (sub['required'] === true) {
+          required.add(name);
+          this.warn(`${at}: property "${name}" says "required: true"; it was moved to the object's "required" list`);
+        }
         if (this.direction === 'request' && sub['readOnly'] === true) {
           dropped.add(name);
           continue;

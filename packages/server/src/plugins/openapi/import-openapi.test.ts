@@ -367,6 +367,7 @@ describe('importOpenApi: schema shapes', () => {
       required: ['text'],
     });
     expect(result.warnings).toEqual([
+      { operation: 'POST /notes', message: expect.stringContaining('property "text" says "required: true"; it was moved') as unknown },
       { operation: 'POST /notes', message: expect.stringContaining('pattern "^[\\\\w-.]+$" is not a valid') as unknown },
     ]);
     expectAllSchemasCompile(result);
@@ -499,7 +500,11 @@ describe('importOpenApi: failures stay with their operation', () => {
         '/orders': {
           get: op('listOrders'),
           post: op('createOrder', {
-            requestBody: { content: { 'multipart/form-data': { schema: { type: 'object' } } } },
+            requestBody: {
+              content: {
+                'multipart/form-data': { schema: { type: 'object', properties: { file: { type: 'string', format: 'binary' } } } },
+              },
+            },
           }),
         },
         '/orders/{id}': {
@@ -518,7 +523,7 @@ describe('importOpenApi: failures stay with their operation', () => {
     const result = importOpenApi(doc, { pluginName: 'shop' });
     expect(result.tools.map((t) => t.sourceName)).toEqual(['listOrders', 'listCustomers']);
     expect(result.failures).toEqual([
-      { operation: 'POST /orders', reason: expect.stringContaining('multipart bodies come with full format coverage') as unknown },
+      { operation: 'POST /orders', reason: expect.stringContaining('part "file" is binary') as unknown },
       { operation: 'GET /orders/{id}', reason: expect.stringContaining('#/components/schemas/Missing') as unknown },
       { operation: 'PUT /orders/{id}', reason: expect.stringContaining('in: querystring') as unknown },
       { operation: 'DELETE /orders/{id}', reason: expect.stringContaining('#/components/parameters/Nope') as unknown },
@@ -552,7 +557,7 @@ describe('importOpenApi: documents that are refused whole', () => {
   it('refuses Swagger 2.0 directly (the format dispatcher upgrades it first)', () => {
     const swagger = { swagger: '2.0', info: { title: 'Old', version: '1' }, paths: {} };
     expect(specInvalid(() => importOpenApi(swagger, { pluginName: 'x' })).message).toMatch(
-      /^Swagger 2\.0 is not supported yet; convert it to OpenAPI 3/,
+      /^This is a Swagger 2\.0 document; .* through importSpecDocument, which upgrades Swagger 2\.0 to OpenAPI 3 first\.$/,
     );
   });
 
@@ -602,8 +607,8 @@ describe('importOpenApi: documents that are refused whole', () => {
 });
 
 describe('importOpenApi: base URL', () => {
-  it('warns and leaves the base URL to the caller for relative or scheme-less servers', () => {
-    for (const url of ['/api/v1', 'localhost:5003/']) {
+  it('warns and leaves the base URL to the caller for relative servers', () => {
+    for (const url of ['/api/v1', 'api/v1', 'ftp://files.example.com']) {
       const result = importOpenApi({ ...spec({}), servers: [{ url }] }, { pluginName: 'x' });
       expect(result.baseUrl).toBeUndefined();
       expect(result.warnings[0]?.message).toContain('not an absolute http(s) URL');

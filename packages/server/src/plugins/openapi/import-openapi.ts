@@ -13,6 +13,7 @@ import { isRecord } from '../json-value.js';
 import { appendPointer, dereference } from './json-pointer.js';
 import { openApiVersionOf } from './openapi-version.js';
 import { buildOutputSchema } from './output-schema.js';
+import { readDocumentSecurity } from './security-schemes.js';
 
 export type OpenApiImport = SpecImport;
 
@@ -22,6 +23,14 @@ export interface OpenApiImportOptions {
   /** Wins over the spec's `servers`. */
   readonly baseUrl?: string;
 }
+
+/**
+ * Output schemas longer than this (serialized, components included) are left out: models would pay for them
+ * on every tool list, and compiling them per tool made very large specs (Stripe: 600 KB per tool) take minutes.
+ */
+export const MAX_OUTPUT_SCHEMA_CHARS = 100_000;
+/** What the spec allows an operationId to be used as a tool name by every target. */
+const PORTABLE_OPERATION_ID = /^[A-Za-z0-9_-]{1,64}$/;
 
 /** Path Item keys that are operations, in the order the spec lists them. */
 const METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'] as const;
@@ -76,7 +85,10 @@ export function importOpenApi(doc: unknown, opts: OpenApiImportOptions): OpenApi
   };
 
   if (Object.keys(paths).length === 0) warn('The spec has no paths, so no tools.');
+  const operationSecurity = new Map<string, unknown>();
   for (const [path, rawItem] of Object.entries(paths)) {
+    // The Paths Object may carry extensions (`x-codegen-contextRoot`); they are not routes.
+    if (path.startsWith('x-')) continue;
     let item: Record<string, unknown>;
     try {
       item = dereference(doc, rawItem, `path item ${path}`);
@@ -88,6 +100,8 @@ export function importOpenApi(doc: unknown, opts: OpenApiImportOptions): OpenApi
       if (item[method] === undefined) continue;
       const httpMethod = method.toUpperCase() as HttpMethod;
       current = `${httpMethod} ${path}`;
+      const operation = item[method];
+      if (isRecord(operation) && operation['security'] !== undefined) operationSecurity.set(current, operation['security']);
       try {
         tools.push(importOperation(ctx, path, item, httpMethod));
       } catch (err) {
@@ -96,6 +110,7 @@ export function importOpenApi(doc: unknown, opts: OpenApiImportOptions): OpenApi
     }
     current = undefined;
   }
+  const { credentialRequirements, security } = readDocumentSecurity(doc, operationSecurity, warn);
 
   return {
     title: text(info['title']) || opts.pluginName,
@@ -104,6 +119,8 @@ export function importOpenApi(doc: unknown, opts: OpenApiImportOptions): OpenApi
     tools,
     warnings,
     failures,
+    credentialRequirements,
+    security,
   };
 }
 
@@ -145,6 +162,9 @@ function importOperation(ctx: Context, path: string, item: Record<string, unknow
 
   const { name, collided } = ctx.names.claim(sourceName, `${method} ${path}`);
   if (collided) ctx.warn(`another operation already has the name for "${sourceName}"; this one is "${name}"`);
+  else if (operationId !== '' && sourceName === operationId && !PORTABLE_OPERATION_ID.test(operationId)) {
+    ctx.warn(`operationId "${operationId}" is not a portable tool name (letters, digits, _ and -, at most 64); the tool is "${name}"`);
+  }
   // Copied so tools never share objects with each other or with the parsed document.
   const inputSchema = structuredClone(input.inputSchema);
   const definition = { name, description, inputSchema, ...(outputSchema ? { outputSchema } : {}), annotations };
@@ -175,6 +195,11 @@ function outputSchemaOf(ctx: Context, operation: Record<string, unknown>, at: st
     return undefined;
   }
   if (schema === undefined) return undefined;
+  const size = JSON.stringify(schema).length;
+  if (size > MAX_OUTPUT_SCHEMA_CHARS) {
+    ctx.warn(`no output schema: it is ${size} characters with its components (the limit is ${MAX_OUTPUT_SCHEMA_CHARS})`);
+    return undefined;
+  }
   const problem = ctx.compiler.problemWith(schema);
   if (problem !== undefined) {
     ctx.warn(`no output schema: it does not compile: ${problem}`);

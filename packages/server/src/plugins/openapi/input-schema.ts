@@ -3,7 +3,7 @@ import { ImportProblem } from '../spec-import.js';
 import type { SchemaConverter, SchemaNode } from './convert-schema.js';
 import { defineEntry, isRecord } from '../json-value.js';
 import { appendPointer, dereference } from './json-pointer.js';
-import { pickRequestMediaType } from './media-types.js';
+import { requestBody } from './request-body.js';
 
 export interface OperationInput {
   /** `{ type: 'object', properties, required, additionalProperties: false, $defs? }` */
@@ -42,7 +42,7 @@ function isLocation(value: unknown): value is ParameterLocation {
 }
 
 /** Path-level parameters, then operation-level ones replacing those with the same name and location. */
-function mergedParameters(doc: Record<string, unknown>, source: OperationSource): Parameter[] {
+function mergedParameters(doc: Record<string, unknown>, source: OperationSource, warn: (m: string) => void): Parameter[] {
   const merged = new Map<string, Parameter>();
   const lists: [unknown, string][] = [
     [source.pathParameters, appendPointer('#/paths', source.path, 'parameters')],
@@ -54,7 +54,11 @@ function mergedParameters(doc: Record<string, unknown>, source: OperationSource)
     list.forEach((item, i) => {
       const raw = dereference(doc, item, `parameter ${appendPointer(at, i)}`);
       const name = raw['name'];
-      if (typeof name !== 'string' || name === '') throw new ImportProblem(`parameter ${appendPointer(at, i)} has no name`);
+      if (typeof name !== 'string' || name.trim() === '') {
+        // Seen in published specs; a parameter without a name has no way onto the wire.
+        warn(`parameter ${appendPointer(at, i)} has no name, so it cannot be sent; ignored`);
+        return;
+      }
       if (!isLocation(raw['in'])) {
         throw new ImportProblem(`parameter "${name}" is "in: ${String(raw['in'])}", which is not supported`);
       }
@@ -116,7 +120,7 @@ export function buildInputSchema(
   const parameters: HttpParameterBinding[] = [];
   const used = new Set<string>();
 
-  const params = withPathPlaceholders(mergedParameters(doc, source), source, warn)
+  const params = withPathPlaceholders(mergedParameters(doc, source, warn), source, warn)
     .filter((p) => !(p.in === 'header' && IGNORED_HEADERS.has(p.name.toLowerCase())))
     .sort((a, b) => LOCATIONS.indexOf(a.in) - LOCATIONS.indexOf(b.in));
 
@@ -146,47 +150,14 @@ export function buildInputSchema(
     parameters.push({ arg, name: param.name, in: param.in, style, explode, required: isRequired });
   }
 
-  const body = requestBody(doc, converter, source, refs, used, warn);
+  const bodyArg = (): string => uniqueArg(['body', 'requestBody'], used);
+  const body = requestBody(doc, converter, source.operation, source.at, bodyArg, refs, warn);
   if (body) {
-    defineEntry(properties, body.binding.arg, body.schema);
+    defineEntry(properties, body.binding.arg, describe(body.schema, body.description, undefined));
     if (body.binding.required) required.push(body.binding.arg);
   }
 
   const inputSchema: JsonSchema = { type: 'object', properties, required, additionalProperties: false };
   if (refs.size > 0) inputSchema['$defs'] = converter.defsFor(refs);
   return { inputSchema, parameters, body: body?.binding };
-}
-
-function requestBody(
-  doc: Record<string, unknown>,
-  converter: SchemaConverter,
-  source: OperationSource,
-  refs: Set<string>,
-  used: Set<string>,
-  warn: (message: string) => void,
-): { schema: JsonSchema; binding: HttpBodyBinding } | undefined {
-  if (source.operation['requestBody'] === undefined) return undefined;
-  const at = appendPointer(source.at, 'requestBody');
-  const body = dereference(doc, source.operation['requestBody'], `request body ${at}`);
-  const content = body['content'];
-  if (!isRecord(content) || Object.keys(content).length === 0) {
-    warn('the request body has no content types; the operation is imported without a body');
-    return undefined;
-  }
-  const picked = pickRequestMediaType(content);
-  if (picked === undefined) {
-    throw new ImportProblem(
-      `request body media type ${Object.keys(content).join(', ')} is not supported yet ` +
-        '(multipart bodies come with full format coverage)',
-    );
-  }
-  const media = isRecord(picked.media) ? picked.media : {};
-  const fallback: JsonSchema = picked.kind === 'text' ? { type: 'string' } : {};
-  const schema =
-    media['schema'] === undefined ? fallback : converter.convert(media['schema'], appendPointer(at, 'content', picked.key, 'schema'), refs);
-  const arg = uniqueArg(['body', 'requestBody'], used);
-  return {
-    schema: describe(schema, body['description'], undefined),
-    binding: { arg, contentType: picked.contentType, required: body['required'] === true },
-  };
 }

@@ -3,7 +3,9 @@ import { detectSpecFormat } from '../detect-spec-format.js';
 
 export type OpenApiVersion = '3.0' | '3.1';
 
-export const SWAGGER_REFUSAL = 'Swagger 2.0 is not supported yet; convert it to OpenAPI 3 (e.g. with https://converter.swagger.io).';
+/** Only reached by calling this importer directly: `importSpecDocument` upgrades Swagger 2.0 before it gets here. */
+export const SWAGGER_REFUSAL =
+  'This is a Swagger 2.0 document; the OpenAPI importer takes OpenAPI 3.0 and 3.1 only. Import it through importSpecDocument, which upgrades Swagger 2.0 to OpenAPI 3 first.';
 
 function specInvalid(message: string): GatewayError {
   return new GatewayError('SPEC_INVALID', { message, details: { problem: message } });
@@ -22,7 +24,7 @@ export function openApiVersionOf(doc: Record<string, unknown>): OpenApiVersion {
   if (minor === '3.2') {
     throw specInvalid(
       `OpenAPI ${format.version} is not supported yet (QUERY operations and "in: querystring" parameters have no ` +
-        'mapping); publish the spec as OpenAPI 3.1 or 3.0.',
+        'mapping to tools); publish the spec as OpenAPI 3.1 or 3.0.',
     );
   }
   throw specInvalid(`OpenAPI version "${format.version}" is not supported; Toolgate imports OpenAPI 3.0.x and 3.1.x.`);
