@@ -73,6 +73,7 @@ export async function startGateway(config: ToolgateConfig, opts: StartOptions = 
     cleanups.unshift(() => mcp.closeAll());
     const admin: AdminContext = {
       mcp,
+      allowStdioMcp: config.mcp.allowStdio,
       onBackgroundError: (err, context) => {
         const why = err instanceof GatewayError ? `${err.code}: ${err.reason ?? err.message}` : String(err);
         logger.error({ ...context, err: why }, 'background task failed');

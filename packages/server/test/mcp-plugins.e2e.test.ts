@@ -159,4 +159,16 @@ describe('MCP servers as plugins', () => {
     expect(broken.body.error.code).toBe('UPSTREAM_UNREACHABLE');
     expect((await t.api('GET', '/v1/admin/plugins/broken')).status).toBe(404);
   }, 60_000);
+
+  it('refuses stdio servers when the operator turned them off (mcp.allowStdio: false)', async () => {
+    const locked = await startTestGateway({ TOOLGATE_MCP__ALLOW_STDIO: 'false' });
+    try {
+      const res = await locked.api('POST', '/v1/admin/plugins', { body: { name: 'cmd', mcp: everythingStdio() } });
+      expect(res.status).toBe(400);
+      expect(res.body.error).toMatchObject({ code: 'BAD_REQUEST', details: { path: 'body/mcp/transport' } });
+      expect(res.body.error.message).toContain('mcp.allowStdio');
+    } finally {
+      await locked.close();
+    }
+  });
 });

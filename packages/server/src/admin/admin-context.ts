@@ -25,6 +25,8 @@ export interface AdminContext {
   /** Fetches a spec or manifest through the SSRF-safe fetcher. */
   readonly fetchText: (url: string, allowPrivateNetwork: boolean) => Promise<string>;
   readonly defaultTimeoutMs: number;
+  /** Whether admins may add MCP servers the gateway runs as commands (config `mcp.allowStdio`). */
+  readonly allowStdioMcp: boolean;
   /** The supervised MCP server connections, one per MCP plugin. */
   readonly mcp: McpUpstreams;
   /** Where work that runs outside a request (MCP re-syncs) reports failures: logged, never thrown. */

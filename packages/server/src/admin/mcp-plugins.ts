@@ -47,6 +47,13 @@ export async function registerMcpPlugin(ctx: AdminContext, input: RegisterMcpPlu
       message: `A plugin named "${input.name}" already exists. Remove it first or choose another name.`,
     });
   }
+  if (input.connection.transport === 'stdio' && !ctx.allowStdioMcp) {
+    // Running a command is running code on the gateway's host: an operator's decision, not an admin API call's.
+    throw new GatewayError('BAD_REQUEST', {
+      message: 'This gateway does not run MCP servers as commands (mcp.allowStdio is false). Add the server by its HTTP URL instead.',
+      details: { path: 'body/mcp/transport' },
+    });
+  }
   const now = new Date(ctx.clock.now()).toISOString();
   const endpoint = endpointOf(input.connection);
   const draft: Plugin = {

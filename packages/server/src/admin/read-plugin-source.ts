@@ -66,7 +66,7 @@ export async function readPluginSource(ctx: AdminContext, input: PluginSourceInp
     pluginName: input.name,
     ...(input.baseUrl !== undefined ? { baseUrl: input.baseUrl } : {}),
   });
-  return { imported, credentialRequirements: credentialRequirementsOf(imported) };
+  return { imported, credentialRequirements: imported.credentialRequirements };
 }
 
 function fromAiPlugin(plugin: Awaited<ReturnType<typeof importAiPlugin>>): PluginSource {
@@ -76,11 +76,6 @@ function fromAiPlugin(plugin: Awaited<ReturnType<typeof importAiPlugin>>): Plugi
     description: manifest.descriptionForHuman,
     ...(manifest.instructions !== '' ? { instructions: manifest.instructions } : {}),
     // The manifest's auth is what ChatGPT used; the spec's own security schemes add to it.
-    credentialRequirements: [manifest.credentialRequirement, ...credentialRequirementsOf(specImport)],
+    credentialRequirements: [manifest.credentialRequirement, ...specImport.credentialRequirements],
   };
-}
-
-function credentialRequirementsOf(imported: SpecImport): readonly CredentialRequirement[] {
-  const withRequirements = imported as SpecImport & { credentialRequirements?: readonly CredentialRequirement[] };
-  return withRequirements.credentialRequirements ?? [];
 }

@@ -50,6 +50,15 @@ export const ConfigSchema = Type.Object(
       { additionalProperties: false, default: {} },
     ),
     plugins: Type.Array(DeclaredPlugin, { default: [] }),
+    mcp: Type.Object(
+      {
+        allowStdio: Type.Boolean({
+          default: true,
+          description: 'let admins add MCP servers the gateway runs as commands (stdio); false allows only HTTP servers',
+        }),
+      },
+      { additionalProperties: false, default: {} },
+    ),
     examples: Type.Object(
       {
         orders: Type.Boolean({ default: false, description: 'start the example orders API and register it as plugin "orders"' }),
