@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -113,10 +114,24 @@ describe('admin API', () => {
     expect(site.status).toBe(201);
     expect(site.body.plugin.description).toBe('Manage your todo list.');
     expect(site.body.plugin.baseUrl).toBe('https://todo.invalid/api');
+    // description_for_model is kept as the plugin's instructions; the manifest's auth as its credential requirement.
+    const stored = (await t.api('GET', '/v1/admin/plugins/todo')).body.plugin;
+    expect(stored.instructions).toBe('Use this to add and list todos.');
+    expect(stored.credentialRequirements).toEqual([{ kind: 'none' }]);
     expect(site.body.tools.map((x: { name: string }) => x.name).sort()).toEqual(['todo__add_todo', 'todo__list_todos']);
     const inline = await t.api('POST', '/v1/admin/plugins', { body: { name: 'todo2', spec: JSON.stringify(swagger) } });
     expect(inline.status).toBe(201);
     expect(JSON.stringify(inline.body.warnings)).toContain('Swagger 2.0');
+  });
+
+  it("records a spec's security schemes as the plugin's credential requirements, without secret values", async () => {
+    const spec = readFileSync(new URL('../src/plugins/openapi/fixtures/secured-3.0.yaml', import.meta.url), 'utf8');
+    const res = await t.api('POST', '/v1/admin/plugins', { body: { name: 'secured', source: 'secured.yaml', spec } });
+    expect(res.status).toBe(201);
+    const stored = (await t.api('GET', '/v1/admin/plugins/secured')).body.plugin;
+    const kinds = stored.credentialRequirements.map((r: { kind: string }) => r.kind);
+    expect(kinds).toEqual(expect.arrayContaining(['api_key', 'http_auth', 'oauth2_flows', 'openid_connect', 'mutual_tls']));
+    expect(JSON.stringify(stored)).not.toContain('sk-demo-1234567890');
   });
 
   it('refuses a duplicate plugin → CONFLICT, and an unknown one → NOT_FOUND', async () => {
