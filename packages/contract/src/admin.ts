@@ -65,11 +65,14 @@ export const RiskTierSchema = Type.Union([
   Type.Literal('destructive'),
 ]);
 
-/** An admin's decision on a tool waiting in review; `definitionHash` is the one the admin looked at. */
+/**
+ * An admin's decision on a tool. `reviewDigest` is the one shown with what the admin looked at (it covers the
+ * definition hash, how the tool runs and its tier): a tool that changed since is refused with CONFLICT.
+ */
 export const ReviewToolRequest = Type.Object(
   {
     decision: Type.Union([Type.Literal('approve'), Type.Literal('reject')]),
-    definitionHash: Type.String({ pattern: '^[0-9a-f]{64}$' }),
+    reviewDigest: Type.String({ pattern: '^[0-9a-f]{64}$' }),
     riskTier: Type.Optional(RiskTierSchema),
   },
   { additionalProperties: false },

@@ -6,6 +6,7 @@ import type { AdminContext } from './admin/admin-context.js';
 import { refreshGrants } from './admin/admin-context.js';
 import { bootstrapAdmin } from './admin/bootstrap-admin.js';
 import { startMcpPlugins } from './admin/mcp-plugins.js';
+import { PluginLocks } from './admin/plugin-locks.js';
 import { registerPlugin } from './admin/register-plugin.js';
 import { syncPlugin } from './admin/sync-plugin.js';
 import { GroupCommitAuditWriter } from './audit/group-commit-audit-writer.js';
@@ -74,6 +75,8 @@ export async function startGateway(config: ToolgateConfig, opts: StartOptions = 
     const admin: AdminContext = {
       mcp,
       allowStdioMcp: config.mcp.allowStdio,
+      locks: new PluginLocks(),
+      environment: config.environment,
       onBackgroundError: (err, context) => {
         const why = err instanceof GatewayError ? `${err.code}: ${err.reason ?? err.message}` : String(err);
         logger.error({ ...context, err: why }, 'background task failed');
@@ -132,10 +135,15 @@ export async function startGateway(config: ToolgateConfig, opts: StartOptions = 
     const exampleOrdersUrl = config.examples.orders ? await startExampleOrders(admin, cleanups) : undefined;
     for (const declared of config.plugins) {
       if (await plugins.findByName(declared.name)) {
-        // Declared plugins are re-read at every start and pinned: a changed spec waits for review.
-        const synced = await syncPlugin(admin, declared.name, { actor: 'config', allowLocalFile: true });
-        const waiting = synced.tools.filter((t) => t.status === 'pending_review').map((t) => t.name);
-        if (waiting.length > 0) logger.warn({ plugin: declared.name, waiting }, 'declared plugin changed: tools wait for review');
+        // Declared plugins are re-read at every start from the config's source and pinned: a changed spec
+        // waits for review. A source that cannot be read now must not keep the gateway from starting.
+        try {
+          const synced = await syncPlugin(admin, declared.name, { actor: 'config', allowLocalFile: true, source: declared.source });
+          const waiting = synced.tools.filter((t) => t.status === 'pending_review').map((t) => t.name);
+          if (waiting.length > 0) logger.warn({ plugin: declared.name, waiting }, 'declared plugin changed: tools wait for review');
+        } catch (err) {
+          admin.onBackgroundError(err, { plugin: declared.name, task: 'sync of a plugin declared in the config' });
+        }
         continue;
       }
       await registerPlugin(admin, {

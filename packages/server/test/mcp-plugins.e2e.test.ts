@@ -40,7 +40,7 @@ describe('MCP servers as plugins', () => {
     process.env['TOOLGATE_TEST_PARENT_SECRET'] = SECRET;
     dir = mkdtempSync(join(tmpdir(), 'toolgate-mcp-e2e-'));
     writeFileSync(join(dir, 'notes.txt'), 'hello from the filesystem');
-    t = await startTestGateway();
+    t = await startTestGateway({ TOOLGATE_MCP__ALLOW_STDIO: 'true' });
     caller = await createCaller(t, 'agent-1', ['agent']);
     httpPort = await freePort();
     http = await startHttpEverything('streamableHttp', httpPort);
@@ -63,6 +63,13 @@ describe('MCP servers as plugins', () => {
     const env = text(await invoke('everything__get_env', {}));
     expect(env).toContain('PATH');
     expect(env).not.toContain(SECRET);
+    // Environment values given to the child are credentials: the admin API shows their names only.
+    const withEnv = await importMcp('withenv', everythingStdio({ UPSTREAM_TOKEN: 'tok-12345' }));
+    expect(withEnv.status).toBe(201);
+    expect(JSON.stringify(withEnv.body)).not.toContain('tok-12345');
+    expect((await pluginShown('withenv')).plugin.connection.env).toEqual({ UPSTREAM_TOKEN: '[redacted]' });
+    expect(JSON.stringify((await t.api('GET', '/v1/admin/plugins')).body)).not.toContain('tok-12345');
+    expect(text(await invoke('withenv__get_env', {}))).toContain('tok-12345');
     const [event] = await auditFor(t, 'everything__echo');
     expect(event).toMatchObject({ pluginName: 'everything', outcome: 'success', toolHash: expect.stringMatching(/^[0-9a-f]{64}$/) });
   }, 60_000);
@@ -134,7 +141,7 @@ describe('MCP servers as plugins', () => {
     expect(refused.body.error.code).toBe('TOOL_PENDING_REVIEW');
 
     const ok = await t.api('POST', '/v1/admin/tools/fixture__tool_000/review', {
-      body: { decision: 'approve', definitionHash: tool.definitionHash },
+      body: { decision: 'approve', reviewDigest: tool.reviewDigest },
     });
     expect(ok.status).toBe(200);
     expect(text(await invoke('fixture__tool_000', {}))).toBe('called tool_000');
@@ -160,8 +167,8 @@ describe('MCP servers as plugins', () => {
     expect((await t.api('GET', '/v1/admin/plugins/broken')).status).toBe(404);
   }, 60_000);
 
-  it('refuses stdio servers when the operator turned them off (mcp.allowStdio: false)', async () => {
-    const locked = await startTestGateway({ TOOLGATE_MCP__ALLOW_STDIO: 'false' });
+  it('refuses stdio servers unless the operator turned them on (mcp.allowStdio, off by default)', async () => {
+    const locked = await startTestGateway();
     try {
       const res = await locked.api('POST', '/v1/admin/plugins', { body: { name: 'cmd', mcp: everythingStdio() } });
       expect(res.status).toBe(400);

@@ -1,5 +1,6 @@
 import type { McpUpstreams } from '../connectors/mcp/mcp-upstreams.js';
 import type { Clock } from '../ports/clock.js';
+import type { PluginLocks } from './plugin-locks.js';
 import type { AuditSink } from '../ports/audit-sink.js';
 import type { ApiKeyStore } from '../store/api-key-store.js';
 import type { AuditStore } from '../store/audit-store.js';
@@ -25,8 +26,12 @@ export interface AdminContext {
   /** Fetches a spec or manifest through the SSRF-safe fetcher. */
   readonly fetchText: (url: string, allowPrivateNetwork: boolean) => Promise<string>;
   readonly defaultTimeoutMs: number;
+  /** The environment audit records of administrative work name. */
+  readonly environment: string;
   /** Whether admins may add MCP servers the gateway runs as commands (config `mcp.allowStdio`). */
   readonly allowStdioMcp: boolean;
+  /** Serialises syncs and review decisions per plugin. */
+  readonly locks: PluginLocks;
   /** The supervised MCP server connections, one per MCP plugin. */
   readonly mcp: McpUpstreams;
   /** Where work that runs outside a request (MCP re-syncs) reports failures: logged, never thrown. */

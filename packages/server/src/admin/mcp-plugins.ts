@@ -114,7 +114,13 @@ export async function registerMcpPlugin(ctx: AdminContext, input: RegisterMcpPlu
 
 /** Re-lists an MCP plugin's tools and pins the result (new and changed tools wait for review). */
 export async function syncMcpPlugin(ctx: AdminContext, plugin: Plugin, actor: string): Promise<SyncResult> {
-  const upstream = ctx.mcp.get(plugin.id) ?? (await ctx.mcp.start(plugin));
+  // Never started from here: an upstream is started (and watched) only by import and start-up.
+  const upstream = ctx.mcp.get(plugin.id);
+  if (upstream === undefined) {
+    throw new GatewayError('UPSTREAM_UNREACHABLE', {
+      message: `The MCP server of plugin "${plugin.name}" is not running. Restart the gateway, or remove and re-add the plugin.`,
+    });
+  }
   const imported = await readTools(plugin, upstream);
   const updated: Plugin = {
     ...plugin,

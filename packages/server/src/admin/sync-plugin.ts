@@ -13,6 +13,8 @@ export interface SyncInput {
   readonly actor: string;
   /** The source is a file the operator named (config, examples): the gateway may read it again. */
   readonly allowLocalFile?: boolean;
+  /** Read from here instead of the stored source (the config's current `source` for declared plugins). */
+  readonly source?: string;
 }
 
 /**
@@ -24,7 +26,7 @@ export async function syncPlugin(ctx: AdminContext, name: string, input: SyncInp
   if (plugin.kind === 'mcp') return syncMcpPlugin(ctx, plugin, input.actor);
   const source = await readPluginSource(ctx, {
     name,
-    source: plugin.source,
+    source: input.source ?? plugin.source,
     ...(input.specText !== undefined ? { specText: input.specText } : {}),
     baseUrl: plugin.baseUrl,
     allowPrivateNetwork: plugin.allowPrivateNetwork,

@@ -53,8 +53,9 @@ export const ConfigSchema = Type.Object(
     mcp: Type.Object(
       {
         allowStdio: Type.Boolean({
-          default: true,
-          description: 'let admins add MCP servers the gateway runs as commands (stdio); false allows only HTTP servers',
+          default: false,
+          description:
+            'let admins add MCP servers the gateway runs as commands (stdio): that is running code on this host as the gateway user; off by default',
         }),
       },
       { additionalProperties: false, default: {} },

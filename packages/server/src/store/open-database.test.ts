@@ -27,7 +27,7 @@ describe('openSqliteDatabase', () => {
     raw.close();
   });
 
-  it('0002 pins the definitions of tools that were live before pinning existed', async () => {
+  it('0002 pins the definitions of tools that were live before pinning existed, and maps disabled to rejected', async () => {
     const path = join(mkdtempSync(join(tmpdir(), 'toolgate-db-')), 'toolgate.db');
     const old = new Kysely<unknown>({ dialect: new SqliteDialect({ database: new Database(path) }) });
     const only0001 = {
@@ -48,9 +48,9 @@ describe('openSqliteDatabase', () => {
     const upgraded = await openSqliteDatabase(path);
     const tools = await new PluginStore(upgraded.db).listTools();
     await upgraded.close();
-    expect(tools.map((t) => [t.name, t.approvedHash, t.approvedDefinition?.definitionHash])).toEqual([
-      ['shop__t1', 'hash-t1', 'hash-t1'],
-      ['shop__t2', undefined, undefined],
+    expect(tools.map((t) => [t.name, t.status, t.approvedHash, t.approvedDefinition?.definitionHash])).toEqual([
+      ['shop__t1', 'active', 'hash-t1', 'hash-t1'],
+      ['shop__t2', 'rejected', undefined, undefined],
     ]);
   });
 

@@ -9,6 +9,7 @@ interface ReviewedTool extends Record<string, unknown> {
   status: string;
   riskTier: string;
   definitionHash: string;
+  reviewDigest: string;
   approvedHash: string | null;
   approvedDefinition: Record<string, unknown> | null;
   review: { reasons: { kind: string; message: string; findings?: unknown[] }[]; requestedAt: string } | null;
@@ -54,7 +55,7 @@ export function addReviewCommands(program: Command, cli: CliContext): void {
       process.stdout.write(`approved: ${tool.approvedHash ?? '(never approved)'}\nproposed: ${tool.definitionHash}\n\n`);
       const left = tool.approvedDefinition ? definitionText(tool.approvedDefinition) : '';
       process.stdout.write(sideBySide(left, definitionText(tool), { width: opts.width, leftTitle: 'APPROVED', rightTitle: 'PROPOSED' }));
-      process.stdout.write(`\nApprove with: toolgate review approve ${tool.name} --hash ${tool.definitionHash}\n`);
+      process.stdout.write(`\nApprove with: toolgate review approve ${tool.name} --digest ${tool.reviewDigest}\n`);
     });
 
   for (const decision of ['approve', 'reject'] as const) {
@@ -63,13 +64,12 @@ export function addReviewCommands(program: Command, cli: CliContext): void {
       .description(
         `${decision} the tool's current definition${decision === 'approve' ? ' (pins its hash; the tool becomes callable)' : ''}`,
       )
-      .option('--hash <sha256>', 'the definition hash you reviewed (default: the current one, shown before deciding)')
+      .requiredOption('--digest <sha256>', 'the review digest `review show` printed for what you reviewed')
       .option('--risk-tier <tier>', `set the risk tier on approval (${RISK_TIERS.join(', ')})`)
-      .action(async (name: string, opts: { hash?: string; riskTier?: string }) => {
-        const definitionHash = opts.hash ?? (await getTool(name)).definitionHash;
+      .action(async (name: string, opts: { digest: string; riskTier?: string }) => {
         const res = await cli.client().request<{ tool: ReviewedTool }>('POST', `/v1/admin/tools/${encodeURIComponent(name)}/review`, {
           decision,
-          definitionHash,
+          reviewDigest: opts.digest,
           ...(opts.riskTier !== undefined ? { riskTier: opts.riskTier } : {}),
         });
         if (cli.json()) return printJson(res);

@@ -7,6 +7,7 @@ import { GatewayError } from '../../core/gateway-error.js';
 import { auditAdmin, requireAdmin } from '../admin-auth.js';
 import type { HttpServices } from '../http-services.js';
 import { renderToolList, type FormatQuery } from './render-tool-list.js';
+import { pluginView } from './plugin-view.js';
 import { toolReviewView } from './tool-review-view.js';
 import { toolView } from './tool-routes.js';
 
@@ -14,7 +15,7 @@ export const SPEC_BODY_LIMIT_BYTES = 20 * 1024 * 1024;
 
 function importAnswer(result: RegisteredPlugin): Record<string, unknown> {
   return {
-    plugin: result.plugin,
+    plugin: pluginView(result.plugin),
     tools: result.tools.map((t) => ({ ...toolView(t), status: t.status, review: t.review ?? null })),
     warnings: result.warnings,
     failures: result.failures,
@@ -31,7 +32,7 @@ export function registerAdminPluginRoutes(app: FastifyInstance, services: HttpSe
     const upstreams = ctx.mcp.statuses();
     return {
       plugins: plugins.map((p) => ({
-        ...p,
+        ...pluginView(p),
         toolCount: tools.filter((t) => t.pluginId === p.id && t.status !== 'removed').length,
         pendingReview: tools.filter((t) => t.pluginId === p.id && t.status === 'pending_review').length,
         ...(p.kind === 'mcp' ? { upstream: upstreams[p.id] ?? { status: 'stopped' } } : {}),
@@ -44,7 +45,7 @@ export function registerAdminPluginRoutes(app: FastifyInstance, services: HttpSe
     const plugin = await ctx.plugins.require(req.params.name);
     const tools = await ctx.plugins.listTools(plugin.id);
     const upstream = plugin.kind === 'mcp' ? (ctx.mcp.get(plugin.id)?.status() ?? { status: 'stopped' }) : undefined;
-    return { plugin: { ...plugin, ...(upstream !== undefined ? { upstream } : {}) }, tools: tools.map(toolReviewView) };
+    return { plugin: { ...pluginView(plugin), ...(upstream !== undefined ? { upstream } : {}) }, tools: tools.map(toolReviewView) };
   });
 
   // Specs are routinely larger than tool-call bodies, so this one route accepts up to the spec size cap.
@@ -78,7 +79,7 @@ export function registerAdminPluginRoutes(app: FastifyInstance, services: HttpSe
         admin,
         'allow',
         undefined,
-        `imported MCP server ${result.plugin.name} with ${result.tools.length} tools`,
+        `imported MCP server ${result.plugin.name} (${result.plugin.baseUrl}) with ${result.tools.length} tools`,
         {
           pluginName: result.plugin.name,
         },

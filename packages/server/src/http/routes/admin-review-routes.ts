@@ -5,6 +5,7 @@ import { syncPlugin } from '../../admin/sync-plugin.js';
 import { auditAdmin, requireAdmin } from '../admin-auth.js';
 import type { HttpServices } from '../http-services.js';
 import { SPEC_BODY_LIMIT_BYTES } from './admin-plugin-routes.js';
+import { pluginView } from './plugin-view.js';
 import { toolReviewView } from './tool-review-view.js';
 
 /** Pinning: re-sync a plugin, list what waits for review, and approve or reject one exact definition. */
@@ -15,19 +16,14 @@ export function registerAdminReviewRoutes(app: FastifyInstance, services: HttpSe
     '/v1/admin/plugins/:name/sync',
     { schema: { body: SyncPluginRequest }, bodyLimit: Math.max(services.bodyLimitBytes, SPEC_BODY_LIMIT_BYTES) },
     async (req) => {
+      // The sync audits itself (also when an MCP server or the config starts it).
       const admin = await requireAdmin(services, req, 'plugins.sync');
       const result = await syncPlugin(ctx, req.params.name, {
         ...(req.body.spec !== undefined ? { specText: req.body.spec } : {}),
         ...(req.body.lenient !== undefined ? { lenient: req.body.lenient } : {}),
         actor: admin.name,
       });
-      const counts = new Map<string, number>();
-      for (const t of result.tools) counts.set(t.change, (counts.get(t.change) ?? 0) + 1);
-      const summary = [...counts].map(([change, n]) => `${n} ${change}`).join(', ');
-      await auditAdmin(services, req, 'plugins.sync', admin, 'allow', undefined, `synced ${req.params.name}: ${summary}`, {
-        pluginName: req.params.name,
-      });
-      return result;
+      return { ...result, plugin: pluginView(result.plugin) };
     },
   );
 
@@ -49,7 +45,7 @@ export function registerAdminReviewRoutes(app: FastifyInstance, services: HttpSe
       const admin = await requireAdmin(services, req, 'tools.review');
       const tool = await reviewTool(ctx, req.params.name, {
         decision: req.body.decision,
-        definitionHash: req.body.definitionHash,
+        reviewDigest: req.body.reviewDigest,
         ...(req.body.riskTier !== undefined ? { riskTier: req.body.riskTier } : {}),
         actor: admin.name,
       });

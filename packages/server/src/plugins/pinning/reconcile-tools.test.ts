@@ -105,6 +105,21 @@ describe('reconcileTools', () => {
     expect(reconcileTools(input({ existing: [ok], drafts: [draft('a', 'changed')] })).tools[0]?.change).toBe('unchanged');
   });
 
+  it('never unblocks a rejected tool, and keeps the tier an admin approved', () => {
+    const [tool] = imported(draft('a'));
+    if (!tool) throw new Error('no tool');
+    const blocked: Tool = { ...tool, status: 'rejected' };
+    expect(reconcileTools(input({ existing: [blocked], drafts: [draft('a')] })).tools[0]).toMatchObject({
+      change: 'unchanged',
+      tool: { status: 'rejected' },
+    });
+    const raised = approved({ ...tool, riskTier: 'destructive' }, 'bob', NOW);
+    expect(reconcileTools(input({ existing: [raised], drafts: [draft('a')] })).tools[0]).toMatchObject({
+      change: 'unchanged',
+      tool: { status: 'active', riskTier: 'destructive' },
+    });
+  });
+
   it('marks tools gone from the source as removed, once', () => {
     const existing = imported(draft('a'), draft('b'));
     const result = reconcileTools(input({ existing, drafts: [draft('a')] }));

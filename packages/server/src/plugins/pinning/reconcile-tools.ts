@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { canonicalJson } from '../../core/canonical-digest.js';
+import { canonicalDigest, canonicalJson } from '../../core/canonical-digest.js';
 import { RISK_TIERS, type Tool } from '../../core/tool.js';
 import type { ReviewReason, ToolSnapshot } from '../../core/tool-review.js';
 import type { OperationFailure, ToolDraft } from '../spec-import.js';
@@ -116,8 +116,12 @@ function changedTool(input: ReconcileInput, previous: Tool, draft: ToolDraft): R
     previous.approvedHash === draft.definitionHash &&
     (approvedBinding === undefined || canonicalJson(approvedBinding) === canonicalJson(draft.binding));
   if (sameAsApproved) {
+    // An admin's rejection (even of the approved definition) only an admin undoes: a sync never does.
+    if (previous.status === 'rejected') return { tool: next, change: 'unchanged' };
+    // The tier is the admin's decision at approval (it may differ from what the source implies): keep it.
+    const riskTier = previous.approvedDefinition?.riskTier ?? previous.riskTier;
     const restored = previous.status !== 'active';
-    return { tool: withoutReview({ ...next, status: 'active' }), change: restored ? 'restored' : 'unchanged' };
+    return { tool: withoutReview({ ...next, riskTier, status: 'active' }), change: restored ? 'restored' : 'unchanged' };
   }
   const sameAsNow = previous.definitionHash === draft.definitionHash && canonicalJson(previous.binding) === canonicalJson(draft.binding);
   if (sameAsNow && (previous.status === 'rejected' || previous.status === 'pending_review')) {
@@ -146,6 +150,14 @@ function lintReasons(input: ReconcileInput, draft: ToolDraft): ReviewReason[] {
   const findings = input.blockingFindings(draft);
   if (findings.length === 0) return [];
   return [{ kind: 'lint', message: 'the description contains text aimed at the model beyond this tool', findings }];
+}
+
+/**
+ * What an admin's review decision binds to: the definition hash plus what the hash leaves out but the
+ * review shows (how the tool runs, and its tier). A decision naming another digest is refused.
+ */
+export function reviewDigest(tool: Pick<Tool, 'definitionHash' | 'binding' | 'riskTier' | 'status'>): string {
+  return canonicalDigest({ definitionHash: tool.definitionHash, binding: tool.binding, riskTier: tool.riskTier, status: tool.status });
 }
 
 /** The tool as approved now by `actor`: its current definition becomes the pinned one. */

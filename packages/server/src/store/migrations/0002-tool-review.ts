@@ -16,6 +16,8 @@ export async function up(db: Kysely<unknown>): Promise<void> {
   await db.schema.alterTable('plugins').addColumn('credential_requirements', 'text').execute();
   await db.schema.alterTable('plugins').addColumn('connection', 'text').execute();
   await db.schema.alterTable('plugins').addColumn('synced_at', 'text').execute();
+  // `disabled` is no longer a tool status; an admin had blocked those tools, which is now `rejected`.
+  await sql`update tools set status = 'rejected' where status = 'disabled'`.execute(db);
   // Tools imported before pinning existed were live: their current definition is the approved one.
   const live = await sql<LegacyToolRow>`select id, name, description, input_schema, output_schema, annotations, risk_tier, binding,
     definition_hash from tools where status = 'active'`.execute(db);
