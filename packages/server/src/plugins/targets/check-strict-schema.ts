@@ -1,5 +1,6 @@
 import { isRecord, listOf } from '../json-value.js';
 import { refSegments } from '../openapi/json-pointer.js';
+import { jsonShapeProblem } from './json-shape.js';
 import { schemaNodes } from './schema-nodes.js';
 import type { StrictModeRules } from './strict-mode-rules.js';
 
@@ -32,14 +33,18 @@ function refProblem(root: Record<string, unknown>, ref: unknown): string | undef
  */
 export function checkStrictSchema(root: unknown, rules: StrictModeRules): string[] {
   if (!isRecord(root)) return ['parameters must be a JSON object schema'];
+  // Refused before the walk: a value JSON cannot hold, or one too deep for any model, has no strict form.
+  const shape = jsonShapeProblem(root);
+  if (shape !== undefined) return [`/: the schema ${shape}`];
   const problems: string[] = [];
   if (root['type'] !== 'object') problems.push('/: the root must have type "object"');
   if (root['anyOf'] !== undefined) problems.push('/: the root must not be anyOf');
   let properties = 0;
   let enumValues = 0;
   let deepest = 0;
-  for (const { schema, pointer, objectDepth } of schemaNodes(root)) {
+  for (const { schema, pointer, objectDepth, unvisited } of schemaNodes(root)) {
     deepest = Math.max(deepest, objectDepth);
+    if (unvisited !== undefined) problems.push(`${at(pointer)}: ${unvisited}`);
     if (!isRecord(schema)) {
       problems.push(`${at(pointer)}: boolean schemas are not supported`);
       continue;

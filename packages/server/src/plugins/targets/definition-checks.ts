@@ -1,4 +1,5 @@
 import { isRecord } from '../json-value.js';
+import { jsonShapeProblem } from './json-shape.js';
 
 /**
  * Checks every target shares, each written from a vendor rule. Names are checked with the vendor's own
@@ -14,9 +15,16 @@ export function descriptionProblems(description: unknown, required: boolean): st
   return typeof description === 'string' ? [] : ['description must be a string'];
 }
 
-/** Tool parameters must be described by an object schema: arguments are always a JSON object. */
+/**
+ * Tool parameters must be described by an object schema: arguments are always a JSON object. The schema
+ * must also be sendable: a definition is serialized as JSON, which cannot hold an in-memory cycle, and a
+ * schema nested hundreds of levels deep is beyond any model (and any recursive walk over it).
+ */
 export function objectSchemaProblems(schema: unknown, field: string): string[] {
   if (!isRecord(schema)) return [`${field} must be a JSON Schema object`];
-  if (schema['type'] !== 'object') return [`${field} must have type "object" at the root`];
-  return [];
+  const problems: string[] = [];
+  if (schema['type'] !== 'object') problems.push(`${field} must have type "object" at the root`);
+  const shape = jsonShapeProblem(schema);
+  if (shape !== undefined) problems.push(`${field} ${shape}`);
+  return problems;
 }

@@ -1,5 +1,6 @@
 import { isRecord } from '../json-value.js';
 import { checkStrictSchema } from './check-strict-schema.js';
+import { jsonShapeProblem } from './json-shape.js';
 import { descriptionProblems, nameProblems, objectSchemaProblems } from './definition-checks.js';
 import { toStrictSchema } from './strict-schema.js';
 import type { TargetAdapter } from './tool-target.js';
@@ -19,7 +20,10 @@ function checkOpenAiDefinition(definition: unknown, strict: boolean, rules: Para
   ];
   if (strict && fn['strict'] !== true) problems.push('strict must be true');
   // A definition that asks for strict mode is held to its rules whichever target it was meant for.
-  if (fn['strict'] === true) problems.push(...checkStrictSchema(fn['parameters'], rules).map((p) => `parameters ${p}`));
+  // A schema JSON cannot hold is already reported above; checking it for strict mode would only repeat that.
+  if (fn['strict'] === true && jsonShapeProblem(fn['parameters']) === undefined) {
+    problems.push(...checkStrictSchema(fn['parameters'], rules).map((p) => `parameters ${p}`));
+  }
   return problems;
 }
 

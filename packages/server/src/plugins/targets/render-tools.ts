@@ -1,14 +1,36 @@
-import { DEFAULT_STRICT_MODE_RULES } from './strict-mode-rules.js';
+import { DEFAULT_STRICT_MODE_RULES, type StrictModeRules } from './strict-mode-rules.js';
 import { TARGET_ADAPTERS } from './target-adapters.js';
 import { assignTargetNames } from './target-names.js';
-import type { RenderableTool, RenderedTools, RenderOptions, RenderProblem, ToolTarget } from './tool-target.js';
+import type { RenderableTool, RenderedTools, RenderOptions, RenderProblem, TargetAdapter, ToolTarget } from './tool-target.js';
 
 export const DEFAULT_MAX_NAME_LENGTH = 64;
 
 /**
+ * One tool rendered and checked, or why not. The renderers and checkers guard against cyclic and deep
+ * schemas themselves; this catch is the last line, so that one tool the code still cannot handle is
+ * reported as that tool's problem instead of failing the whole list (and every other tool with it).
+ */
+function renderOne(
+  adapter: TargetAdapter,
+  tool: RenderableTool,
+  name: string,
+  rules: StrictModeRules,
+): { definition: unknown } | { problems: string[] } {
+  try {
+    const result = adapter.render(tool, name, rules);
+    if ('problems' in result) return result;
+    const found = adapter.check(result.definition, rules);
+    return found.length > 0 ? { problems: found } : result;
+  } catch (err) {
+    return { problems: [`could not be rendered: ${err instanceof Error ? err.message : String(err)}`] };
+  }
+}
+
+/**
  * Our tools as `target` takes them. Pure. Every definition is checked against the target's rules before
  * it is emitted, so a tool the target would reject (or a renderer bug) is reported in `problems` and left
- * out, never sent broken. Throws a RangeError for a `maxNameLength` too short to hold a hashed name.
+ * out, never sent broken; no tool makes it throw (recursive, deep or cyclic schemas included). Throws only
+ * a RangeError for a `maxNameLength` too short to hold a hashed name, which is the caller's mistake.
  */
 export function renderTools(target: ToolTarget, tools: readonly RenderableTool[], options: RenderOptions = {}): RenderedTools {
   const adapter = TARGET_ADAPTERS[target];
@@ -29,10 +51,9 @@ export function renderTools(target: ToolTarget, tools: readonly RenderableTool[]
       continue;
     }
     rendered.add(tool.name);
-    const result = adapter.render(tool, name, rules);
-    const found = 'problems' in result ? result.problems : adapter.check(result.definition, rules);
-    if ('problems' in result || found.length > 0) {
-      problems.push(...found.map((problem) => ({ tool: tool.name, problem })));
+    const result = renderOne(adapter, tool, name, rules);
+    if ('problems' in result) {
+      problems.push(...result.problems.map((problem) => ({ tool: tool.name, problem })));
     } else {
       definitions.push(result.definition);
       nameMap.push([name, tool.name]);
