@@ -1,4 +1,5 @@
 import { GatewayError, toGatewayError } from '../core/gateway-error.js';
+import { describeErrorChain, errorChain, errorCode } from './error-chain.js';
 
 // undici's own timers; ours is the abort signal, but a connect timeout can fire first.
 const TIMEOUT_CODES = new Set(['UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT', 'ETIMEDOUT']);
@@ -25,7 +26,7 @@ export function toUpstreamError(err: unknown, ctx: FailureContext): GatewayError
   if (ctx.signal.aborted) {
     return new GatewayError('UPSTREAM_TIMEOUT', { reason: `${ctx.origin} did not finish answering within ${ctx.timeoutMs} ms` });
   }
-  const reason = `${ctx.origin}: ${describe(chain)}`;
+  const reason = `${ctx.origin}: ${describeErrorChain(chain)}`;
   // llhttp parser errors (not always carrying an HPE_ code): something answered, but not valid HTTP.
   if (chain.some((e) => e.name === 'HTTPParserError')) return new GatewayError('UPSTREAM_ERROR', { reason });
   const code = chain.map(errorCode).find((c) => c !== undefined);
@@ -34,27 +35,4 @@ export function toUpstreamError(err: unknown, ctx: FailureContext): GatewayError
   if (code.startsWith('HPE_')) return new GatewayError('UPSTREAM_ERROR', { reason });
   // Refused, reset, closed mid-response, DNS failure, TLS failure: the upstream cannot be reached.
   return new GatewayError('UPSTREAM_UNREACHABLE', { reason });
-}
-
-function errorChain(err: unknown): Error[] {
-  const out: Error[] = [];
-  const queue: unknown[] = [err];
-  // Bounded walk: a cyclic or very deep cause chain must not hang the error path.
-  while (queue.length > 0 && out.length < 16) {
-    const next = queue.shift();
-    if (!(next instanceof Error) || out.includes(next)) continue;
-    out.push(next);
-    queue.push(next.cause);
-    if (next instanceof AggregateError) queue.push(...(next.errors as unknown[]));
-  }
-  return out;
-}
-
-function errorCode(err: Error): string | undefined {
-  const code: unknown = (err as NodeJS.ErrnoException).code;
-  return typeof code === 'string' ? code : undefined;
-}
-
-function describe(chain: readonly Error[]): string {
-  return chain.map((e) => `${e.name}: ${e.message}${errorCode(e) !== undefined ? ` (${errorCode(e)})` : ''}`).join(' <- ');
 }

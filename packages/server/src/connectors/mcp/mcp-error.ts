@@ -1,6 +1,7 @@
 import { StreamableHTTPError } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { ErrorCode, McpError } from '@modelcontextprotocol/sdk/types.js';
 import { GatewayError } from '../../core/gateway-error.js';
+import { describeErrorChain, errorChain, errorCode } from '../error-chain.js';
 
 // undici's and the socket's own timers (a connect timeout can fire before the SDK's request timeout).
 const TIMEOUT_CODES = new Set(['UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT', 'ETIMEDOUT']);
@@ -23,7 +24,7 @@ export function classifyMcpFailure(err: unknown, what: string, timeoutMs: number
   const chain = errorChain(err);
   const ours = findGatewayError(err);
   if (ours !== undefined) return { error: ours, linkBroken: true };
-  const reason = `${what}: ${describe(chain)}`;
+  const reason = `${what}: ${describeErrorChain(chain)}`;
   if (err instanceof McpError) {
     if (err.code === (ErrorCode.RequestTimeout as number)) {
       return { error: new GatewayError('UPSTREAM_TIMEOUT', { reason: `${what}: no answer within ${timeoutMs} ms` }), linkBroken: false };
@@ -56,28 +57,4 @@ export function classifyMcpFailure(err: unknown, what: string, timeoutMs: number
 /** The GatewayError (e.g. the SSRF guard's EGRESS_BLOCKED) somewhere in `err`'s cause chain, if any. */
 export function findGatewayError(err: unknown): GatewayError | undefined {
   return errorChain(err).find((e): e is GatewayError => e instanceof GatewayError);
-}
-
-function errorChain(err: unknown): Error[] {
-  const out: Error[] = [];
-  const queue: unknown[] = [err];
-  // Bounded walk: a cyclic or very deep cause chain must not hang the error path.
-  while (queue.length > 0 && out.length < 16) {
-    const next = queue.shift();
-    if (!(next instanceof Error) || out.includes(next)) continue;
-    out.push(next);
-    queue.push(next.cause);
-    if (next instanceof AggregateError) queue.push(...(next.errors as unknown[]));
-  }
-  return out;
-}
-
-function errorCode(err: Error): string | undefined {
-  const code: unknown = (err as NodeJS.ErrnoException).code;
-  return typeof code === 'string' ? code : undefined;
-}
-
-function describe(chain: readonly Error[]): string {
-  if (chain.length === 0) return 'unknown failure';
-  return chain.map((e) => `${e.name}: ${e.message}${errorCode(e) !== undefined ? ` (${errorCode(e)})` : ''}`).join(' <- ');
 }
