@@ -3,10 +3,9 @@ import type { McpUpstream } from '../connectors/mcp/mcp-upstream.js';
 import { GatewayError } from '../core/gateway-error.js';
 import type { McpConnection, Plugin } from '../core/plugin.js';
 import { importMcpTools, type McpImport } from '../plugins/mcp/import-mcp-tools.js';
-import { reconcileTools } from '../plugins/pinning/reconcile-tools.js';
 import type { AdminContext } from './admin-context.js';
-import { blockingFindingsFor, lintInstructions } from './lint-plugin.js';
-import type { RegisteredPlugin } from './register-plugin.js';
+import { lintInstructions } from './lint-plugin.js';
+import { storeNewPlugin, type RegisteredPlugin } from './register-plugin.js';
 import { applySync, type SyncResult } from './apply-sync.js';
 
 export interface RegisterMcpPluginInput {
@@ -86,25 +85,13 @@ export async function registerMcpPlugin(ctx: AdminContext, input: RegisterMcpPlu
       description: imported.description,
       ...(imported.instructions !== undefined ? { instructions: imported.instructions } : {}),
     };
-    const reconciled = reconcileTools({
-      pluginId: plugin.id,
-      pluginName: plugin.name,
-      existing: [],
-      drafts: imported.tools,
-      firstImport: true,
-      actor: input.actor ?? 'import',
-      now,
-      blockingFindings: blockingFindingsFor(imported.tools, plugin.name),
-    });
-    const tools = reconciled.tools.map((r) => r.tool);
-    await ctx.plugins.insert(plugin, tools);
-    await ctx.catalog.reload();
+    const stored = await storeNewPlugin(ctx, plugin, imported.tools, input.actor ?? 'import');
     watchMcpPlugin(ctx, plugin, upstream);
     return {
       plugin,
-      tools,
+      tools: stored.tools,
       warnings: [...imported.warnings, ...lintInstructions(imported.instructions, plugin.name)],
-      failures: [...imported.failures, ...reconciled.failures],
+      failures: [...imported.failures, ...stored.failures],
     };
   } catch (err) {
     await ctx.mcp.stop(draft.id);

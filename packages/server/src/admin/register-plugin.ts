@@ -3,7 +3,7 @@ import { GatewayError } from '../core/gateway-error.js';
 import type { Plugin } from '../core/plugin.js';
 import type { Tool } from '../core/tool.js';
 import { reconcileTools } from '../plugins/pinning/reconcile-tools.js';
-import type { ImportWarning, OperationFailure } from '../plugins/spec-import.js';
+import type { ImportWarning, OperationFailure, ToolDraft } from '../plugins/spec-import.js';
 import type { AdminContext } from './admin-context.js';
 import { blockingFindingsFor, lintInstructions } from './lint-plugin.js';
 import { readPluginSource, type PluginSource } from './read-plugin-source.js';
@@ -75,23 +75,37 @@ export async function registerPlugin(ctx: AdminContext, input: RegisterPluginInp
     ...(source.instructions !== undefined ? { instructions: source.instructions } : {}),
     credentialRequirements: source.credentialRequirements.map((r) => ({ ...r })),
   };
+  const stored = await storeNewPlugin(ctx, plugin, imported.tools, input.actor ?? 'import');
+  return {
+    plugin,
+    tools: stored.tools,
+    warnings: [...imported.warnings, ...lintInstructions(source.instructions, plugin.name)],
+    failures: [...imported.failures, ...stored.failures],
+  };
+}
+
+/**
+ * Stores a newly imported plugin with its tools, pinned as approved by `actor` (the import is the review),
+ * except what the description lint holds back. Shared by spec and MCP imports.
+ */
+export async function storeNewPlugin(
+  ctx: AdminContext,
+  plugin: Plugin,
+  drafts: readonly ToolDraft[],
+  actor: string,
+): Promise<{ tools: Tool[]; failures: readonly OperationFailure[] }> {
   const reconciled = reconcileTools({
     pluginId: plugin.id,
     pluginName: plugin.name,
     existing: [],
-    drafts: imported.tools,
+    drafts,
     firstImport: true,
-    actor: input.actor ?? 'import',
-    now,
-    blockingFindings: blockingFindingsFor(imported.tools, plugin.name),
+    actor,
+    now: plugin.createdAt,
+    blockingFindings: blockingFindingsFor(drafts, plugin.name),
   });
   const tools = reconciled.tools.map((r) => r.tool);
   await ctx.plugins.insert(plugin, tools);
   await ctx.catalog.reload();
-  return {
-    plugin,
-    tools,
-    warnings: [...imported.warnings, ...lintInstructions(source.instructions, plugin.name)],
-    failures: [...imported.failures, ...reconciled.failures],
-  };
+  return { tools, failures: reconciled.failures };
 }

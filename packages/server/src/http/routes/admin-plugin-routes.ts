@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { ImportPluginRequest } from '@toolgate/contract';
+import { ImportPluginRequest, type McpConnectionSchema } from '@toolgate/contract';
 import { refreshGrants } from '../../admin/admin-context.js';
 import { registerMcpPlugin } from '../../admin/mcp-plugins.js';
 import { registerPlugin, type RegisteredPlugin } from '../../admin/register-plugin.js';
@@ -48,44 +48,25 @@ export function registerAdminPluginRoutes(app: FastifyInstance, services: HttpSe
     return { plugin: { ...pluginView(plugin), ...(upstream !== undefined ? { upstream } : {}) }, tools: tools.map(toolReviewView) };
   });
 
-  // Specs are routinely larger than tool-call bodies, so this one route accepts up to the spec size cap.
-  const bodyLimit = Math.max(services.bodyLimitBytes, SPEC_BODY_LIMIT_BYTES);
-  app.post<{ Body: ImportPluginRequest }>('/v1/admin/plugins', { schema: { body: ImportPluginRequest }, bodyLimit }, async (req, reply) => {
-    const admin = await requireAdmin(services, req, 'plugins.import');
-    const body = req.body;
-    if (body.mcp !== undefined) {
-      const mcp = body.mcp;
-      const connection =
+  const importMcp = (body: ImportPluginRequest, mcp: McpConnectionSchema, actor: string): Promise<RegisteredPlugin> =>
+    registerMcpPlugin(ctx, {
+      name: body.name,
+      connection:
         mcp.transport === 'stdio'
           ? {
-              transport: 'stdio' as const,
+              transport: 'stdio',
               command: mcp.command,
               args: mcp.args ?? [],
               env: mcp.env ?? {},
               ...(mcp.cwd !== undefined ? { cwd: mcp.cwd } : {}),
             }
-          : { transport: mcp.transport, url: mcp.url };
-      const result = await registerMcpPlugin(ctx, {
-        name: body.name,
-        connection,
-        ...(body.allowPrivateNetwork !== undefined ? { allowPrivateNetwork: body.allowPrivateNetwork } : {}),
-        ...(body.timeoutMs !== undefined ? { timeoutMs: body.timeoutMs } : {}),
-        actor: admin.name,
-      });
-      await auditAdmin(
-        services,
-        req,
-        'plugins.import',
-        admin,
-        'allow',
-        undefined,
-        `imported MCP server ${result.plugin.name} (${result.plugin.baseUrl}) with ${result.tools.length} tools`,
-        {
-          pluginName: result.plugin.name,
-        },
-      );
-      return reply.code(201).send(importAnswer(result));
-    }
+          : { transport: mcp.transport, url: mcp.url },
+      ...(body.allowPrivateNetwork !== undefined ? { allowPrivateNetwork: body.allowPrivateNetwork } : {}),
+      ...(body.timeoutMs !== undefined ? { timeoutMs: body.timeoutMs } : {}),
+      actor,
+    });
+
+  const importSpec = (body: ImportPluginRequest, actor: string): Promise<RegisteredPlugin> => {
     if (body.spec === undefined && body.source === undefined) {
       throw new GatewayError('BAD_REQUEST', {
         message: 'Send either "source" (an http(s) URL) or "spec" (the document text).',
@@ -98,7 +79,7 @@ export function registerAdminPluginRoutes(app: FastifyInstance, services: HttpSe
         details: { path: 'body/source' },
       });
     }
-    const result = await registerPlugin(ctx, {
+    return registerPlugin(ctx, {
       name: body.name,
       source: body.source ?? 'inline',
       ...(body.spec !== undefined ? { specText: body.spec } : {}),
@@ -106,8 +87,16 @@ export function registerAdminPluginRoutes(app: FastifyInstance, services: HttpSe
       ...(body.allowPrivateNetwork !== undefined ? { allowPrivateNetwork: body.allowPrivateNetwork } : {}),
       ...(body.timeoutMs !== undefined ? { timeoutMs: body.timeoutMs } : {}),
       ...(body.lenient !== undefined ? { lenient: body.lenient } : {}),
-      actor: admin.name,
+      actor,
     });
+  };
+
+  // Specs are routinely larger than tool-call bodies, so this one route accepts up to the spec size cap.
+  const bodyLimit = Math.max(services.bodyLimitBytes, SPEC_BODY_LIMIT_BYTES);
+  app.post<{ Body: ImportPluginRequest }>('/v1/admin/plugins', { schema: { body: ImportPluginRequest }, bodyLimit }, async (req, reply) => {
+    const admin = await requireAdmin(services, req, 'plugins.import');
+    const result =
+      req.body.mcp !== undefined ? await importMcp(req.body, req.body.mcp, admin.name) : await importSpec(req.body, admin.name);
     await auditAdmin(
       services,
       req,
@@ -115,7 +104,8 @@ export function registerAdminPluginRoutes(app: FastifyInstance, services: HttpSe
       admin,
       'allow',
       undefined,
-      `imported ${result.plugin.name} with ${result.tools.length} tools`,
+      `imported ${result.plugin.kind} plugin ${result.plugin.name} (${result.plugin.baseUrl}) with ${result.tools.length} tools`,
+      { pluginName: result.plugin.name },
     );
     return reply.code(201).send(importAnswer(result));
   });
