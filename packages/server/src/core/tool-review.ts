@@ -1,4 +1,4 @@
-import type { JsonSchema, RiskTier, ToolBinding } from './tool.js';
+import type { Tool } from './tool.js';
 
 /** Why a tool waits for an admin before it can be called again. */
 export type ReviewReasonKind = 'new' | 'changed' | 'binding_changed' | 'lint' | 'risk_claim';
@@ -11,17 +11,10 @@ export interface ReviewReason {
 }
 
 /** A tool definition as it was when an admin approved it: what the review screen shows beside the new one. */
-export interface ToolSnapshot {
-  readonly name: string;
-  readonly title?: string;
-  readonly description: string;
-  readonly inputSchema: JsonSchema;
-  readonly outputSchema?: JsonSchema;
-  readonly annotations?: Record<string, unknown>;
-  readonly riskTier: RiskTier;
-  readonly binding: ToolBinding;
-  readonly definitionHash: string;
-}
+export type ToolSnapshot = Pick<
+  Tool,
+  'name' | 'title' | 'description' | 'inputSchema' | 'outputSchema' | 'annotations' | 'riskTier' | 'binding' | 'definitionHash'
+>;
 
 export interface ToolReviewState {
   readonly reasons: readonly ReviewReason[];
