@@ -112,5 +112,12 @@ function strip(root: JsonSchema, value: unknown, schemas: readonly unknown[]): u
  * objects, arrays and local `$ref`s.
  */
 export function stripStrictNulls(inputSchema: JsonSchema, args: unknown): unknown {
-  return strip(inputSchema, args, [inputSchema]);
+  // This runs on every call; most arguments hold no null at all, and then there is nothing to resolve.
+  return containsNull(args) ? strip(inputSchema, args, [inputSchema]) : args;
+}
+
+function containsNull(value: unknown): boolean {
+  if (value === null) return true;
+  if (Array.isArray(value)) return value.some(containsNull);
+  return typeof value === 'object' && Object.values(value).some(containsNull);
 }
