@@ -32,7 +32,21 @@ const boundaries = [
     deny: ['http', 'mcp', 'agent', 'cli', 'main'],
     why: 'admin use cases serve every surface, so they cannot depend on one.',
   },
-  { folder: 'http', deny: ['mcp', 'agent', 'cli', 'main'], why: 'a surface does not import another surface or the composition root.' },
+  {
+    folder: 'http',
+    deny: ['mcp', 'cli', 'main'],
+    why: 'a surface does not import another surface or the composition root (the chat route uses agent/, its engine).',
+  },
+  {
+    folder: 'mcp',
+    deny: ['agent', 'cli', 'main', 'store', 'connectors'],
+    why: 'the MCP surface reaches tools only through the pipeline and ports; main.ts wires it.',
+  },
+  {
+    folder: 'agent',
+    deny: ['http', 'mcp', 'cli', 'main', 'store', 'connectors', 'admin'],
+    why: 'the chat loop runs tools only through the pipeline; it knows nothing of HTTP routes or storage.',
+  },
   {
     folder: 'cli',
     deny: ['http', 'mcp', 'agent', 'pipeline', 'store'],

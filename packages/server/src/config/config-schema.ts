@@ -57,6 +57,68 @@ export const ConfigSchema = Type.Object(
           description:
             'let admins add MCP servers the gateway runs as commands (stdio): that is running code on this host as the gateway user; off by default',
         }),
+        allowedOrigins: Type.Array(Type.String({ pattern: '^https?://[^/]+$' }), {
+          default: [],
+          uniqueItems: true,
+          description:
+            'browser origins (scheme://host[:port]) allowed to call /mcp; requests without an Origin header (non-browser clients) are always allowed',
+        }),
+        sessionTtlSeconds: Type.Integer({
+          default: 86_400,
+          minimum: 60,
+          maximum: 2_592_000,
+          description: 'idle lifetime of an MCP session',
+        }),
+        pageSize: Type.Integer({ default: 100, minimum: 1, maximum: 1000, description: 'tools per tools/list page on /mcp' }),
+      },
+      { additionalProperties: false, default: {} },
+    ),
+    auth: Type.Object(
+      {
+        oauth: Type.Optional(
+          Type.Object(
+            {
+              issuer: Type.String({ pattern: '^https?://', description: "the authorization server's issuer URL (the token's iss)" }),
+              audience: Type.Optional(
+                Type.String({
+                  minLength: 1,
+                  description: 'the aud tokens must carry; default: the public URL of /mcp (RFC 8707 resource)',
+                }),
+              ),
+              jwksUrl: Type.Optional(
+                Type.String({ pattern: '^https?://', description: "where the issuer's signing keys are; default: read from its metadata" }),
+              ),
+              principalClaim: Type.String({ default: 'sub', minLength: 1, description: 'the claim naming the Toolgate principal' }),
+              scopesSupported: Type.Array(Type.String({ minLength: 1 }), { default: [] }),
+              allowPrivateNetwork: Type.Boolean({ default: false, description: 'allow an issuer on loopback or a private network' }),
+            },
+            { additionalProperties: false },
+          ),
+        ),
+      },
+      { additionalProperties: false, default: {} },
+    ),
+    models: Type.Object(
+      {
+        maxSteps: Type.Integer({ default: 8, minimum: 1, maximum: 64, description: 'model calls per chat turn before CHAT_STEP_LIMIT' }),
+        providers: Type.Array(
+          Type.Object(
+            {
+              name: Type.String({ pattern: '^[a-z][a-z0-9_-]{0,31}$' }),
+              baseUrl: Type.String({ pattern: '^https?://', description: 'OpenAI-compatible base URL, e.g. https://api.openai.com/v1' }),
+              apiKeyEnv: Type.Optional(
+                Type.String({ pattern: '^[A-Z_][A-Z0-9_]*$', description: 'name of the environment variable holding the API key' }),
+              ),
+              models: Type.Array(Type.String({ minLength: 1 }), {
+                minItems: 1,
+                description: 'model names this provider serves; "*" serves any name no other provider lists',
+              }),
+              timeoutMs: Type.Integer({ default: 60_000, minimum: 100, maximum: 600_000 }),
+            },
+            { additionalProperties: false },
+          ),
+          { default: [] },
+        ),
       },
       { additionalProperties: false, default: {} },
     ),
@@ -72,3 +134,5 @@ export const ConfigSchema = Type.Object(
 
 export type ToolgateConfig = Static<typeof ConfigSchema>;
 export type DeclaredPluginConfig = Static<typeof DeclaredPlugin>;
+export type ModelProviderConfig = ToolgateConfig['models']['providers'][number];
+export type OAuthConfig = NonNullable<ToolgateConfig['auth']['oauth']>;

@@ -4,12 +4,19 @@ export type AuditDecision = 'allow' | 'deny' | 'approval_required';
 /** `tool_error`: the upstream ran and answered a 4xx; `error`: it failed; `not_run`: denied before execution. */
 export type AuditOutcome = 'success' | 'tool_error' | 'error' | 'not_run';
 export type Surface = 'rest' | 'mcp' | 'chat' | 'cli' | 'admin';
+/**
+ * `tool_call`: one call through the pipeline; `admin`: an administrative decision; `session`: an MCP
+ * session event (opened, refused for another principal); `chat`: one chat-completions turn (model,
+ * steps, provider failures). Tool calls made during a chat turn are `tool_call` events of their own.
+ */
+export type AuditEventType = 'tool_call' | 'admin' | 'session' | 'chat';
+export const AUDIT_EVENT_TYPES: readonly AuditEventType[] = ['tool_call', 'admin', 'session', 'chat'];
 
 /** One append-only record of a call or an administrative decision. Never holds raw arguments or secrets. */
 export interface AuditEvent {
   readonly callId: string;
   readonly time: string;
-  readonly type: 'tool_call' | 'admin';
+  readonly type: AuditEventType;
   readonly surface: Surface;
   readonly requestId: string;
   readonly environment: string;

@@ -187,6 +187,59 @@ export const ERRORS = {
     message:
       'The database schema could not be brought up to date. Restore the data directory from a backup, or point dataDir at an empty folder.',
   },
+  ORIGIN_FORBIDDEN: {
+    http: 403,
+    jsonRpc: -32003,
+    mcpToolError: false,
+    retryable: false,
+    message:
+      'Requests from this Origin are refused (DNS-rebinding protection). Call from a non-browser client, or ask an administrator to add the origin to mcp.allowedOrigins.',
+  },
+  MCP_SESSION_NOT_FOUND: {
+    http: 404,
+    jsonRpc: -32001,
+    mcpToolError: false,
+    retryable: false,
+    message: 'The MCP session is unknown or has expired. Start a new session with an initialize request.',
+  },
+  MCP_SESSION_FORBIDDEN: {
+    http: 403,
+    jsonRpc: -32003,
+    mcpToolError: false,
+    retryable: false,
+    message: 'This MCP session belongs to another principal or endpoint. Start your own session with an initialize request.',
+  },
+  MODEL_NOT_FOUND: {
+    http: 404,
+    jsonRpc: -32602,
+    mcpToolError: false,
+    retryable: false,
+    message:
+      'No configured model provider serves this model. Use a model listed by GET /v1/models, or ask an administrator to add it under models.providers.',
+  },
+  MODEL_PROVIDER_ERROR: {
+    http: 502,
+    jsonRpc: -32015,
+    mcpToolError: false,
+    retryable: true,
+    message:
+      'The model provider failed or answered something that is not a chat completion. Try again; if it persists, an administrator should check the provider.',
+  },
+  MODEL_PROVIDER_TIMEOUT: {
+    http: 504,
+    jsonRpc: -32016,
+    mcpToolError: false,
+    retryable: true,
+    message: 'The model provider did not answer in time. Try again, or ask an administrator to raise the provider timeout.',
+  },
+  CHAT_STEP_LIMIT: {
+    http: 422,
+    jsonRpc: -32017,
+    mcpToolError: false,
+    retryable: false,
+    message:
+      'The model kept calling tools and did not answer within the step limit. Ask a narrower question, or ask an administrator to raise models.maxSteps.',
+  },
   INTERNAL: {
     http: 500,
     jsonRpc: -32603,

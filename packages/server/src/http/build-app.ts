@@ -12,8 +12,16 @@ import { auditRefusedInvoke, INVOKE_ROUTE, registerToolRoutes } from './routes/t
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,128}$/;
 
-/** The Fastify app: REST tool surface, admin API, health and the console placeholder. */
-export function buildHttpApp(services: HttpServices, logger: FastifyBaseLogger, db: { ping(): Promise<void> }): FastifyInstance {
+/** Registers another surface's routes (the MCP endpoint): main.ts passes them in, so http/ never imports a surface. */
+export type RouteMount = (app: FastifyInstance) => void;
+
+/** The Fastify app: REST tool surface, admin API, health and the console placeholder, plus the given mounts. */
+export function buildHttpApp(
+  services: HttpServices,
+  logger: FastifyBaseLogger,
+  db: { ping(): Promise<void> },
+  mounts: readonly RouteMount[] = [],
+): FastifyInstance {
   const app = Fastify({
     loggerInstance: logger,
     // Per-request info logs would cost more than the pipeline; the audit log records every call.
@@ -61,5 +69,6 @@ export function buildHttpApp(services: HttpServices, logger: FastifyBaseLogger, 
   registerAdminPrincipalRoutes(app, services);
   registerAdminGrantRoutes(app, services);
   registerAdminReviewRoutes(app, services);
+  for (const mount of mounts) mount(app);
   return app;
 }

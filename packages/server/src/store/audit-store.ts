@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import {
+  AUDIT_EVENT_TYPES,
   openAuditEvent,
   type AuditDecision,
   type AuditEvent,
@@ -119,7 +120,7 @@ function fromRow(r: Selectable<AuditEventRow>): StoredAuditEvent {
     seq: Number(r.seq),
     callId: r.call_id,
     time: r.time,
-    type: r.type === 'admin' ? 'admin' : 'tool_call',
+    type: AUDIT_EVENT_TYPES.find((t) => t === r.type) ?? 'tool_call',
     surface: r.surface as Surface,
     requestId: r.request_id,
     environment: r.environment,
