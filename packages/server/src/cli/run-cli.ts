@@ -2,7 +2,9 @@ import { Command, CommanderError } from 'commander';
 import { GatewayError } from '../core/gateway-error.js';
 import { cliContext } from './cli-context.js';
 import { addAuditCommand } from './commands/audit-command.js';
+import { addChatCommand } from './commands/chat-command.js';
 import { addGrantCommands } from './commands/grant-commands.js';
+import { addMcpCommand } from './commands/mcp-command.js';
 import { addPluginCommand } from './commands/plugin-command.js';
 import { addPrincipalCommands } from './commands/principal-commands.js';
 import { addReviewCommands } from './commands/review-commands.js';
@@ -26,6 +28,8 @@ export function buildProgram(): Command {
   addPrincipalCommands(program, cli);
   addGrantCommands(program, cli);
   addAuditCommand(program, cli);
+  addMcpCommand(program);
+  addChatCommand(program, cli);
   return program;
 }
 
