@@ -15,6 +15,8 @@ export function addServeCommand(program: Command): void {
       out();
       out(`Toolgate is running at ${gw.url}  (config: ${file ?? 'defaults'}, data: ${config.dataDir}, environment: ${config.environment})`);
       out(`  REST tools     ${gw.url}/v1/tools`);
+      out(`  MCP            ${gw.url}/mcp  (or ${gw.url}/mcp/<plugin>; stdio: toolgate mcp --stdio)`);
+      out(`  Chat (OpenAI)  ${gw.url}/v1/chat/completions`);
       out(`  Admin API      ${gw.url}/v1/admin/...`);
       out(`  Health         ${gw.url}/healthz`);
       out(`  Console        ${gw.url}/`);
