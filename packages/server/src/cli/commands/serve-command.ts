@@ -1,6 +1,5 @@
 import type { Command } from 'commander';
 import { loadConfig } from '../../config/load-config.js';
-import { startGateway } from '../../main.js';
 
 /** `toolgate serve`: the only command that runs the gateway itself. */
 export function addServeCommand(program: Command): void {
@@ -10,6 +9,8 @@ export function addServeCommand(program: Command): void {
     .option('-c, --config <file>', 'YAML configuration file')
     .action(async (opts: { config?: string }) => {
       const { config, file } = loadConfig(opts.config);
+      // Loaded here, not at the top: every other command is a thin client and should not pay for the server.
+      const { startGateway } = await import('../../main.js');
       const gw = await startGateway(config);
       const out = (s = ''): void => void process.stdout.write(`${s}\n`);
       out();
