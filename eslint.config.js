@@ -28,6 +28,11 @@ const boundaries = [
   { folder: 'store', deny: ['*', '!core', '!ports'], why: 'the store maps core types to tables and nothing else.' },
   { folder: 'config', deny: ['*', '!core'], why: 'config is loaded before anything is wired; it depends on core only.' },
   {
+    folder: 'auth',
+    deny: ['*', '!core', '!ports'],
+    why: 'access-token verification implements a port over core types; fetching is injected by main.ts.',
+  },
+  {
     folder: 'admin',
     deny: ['http', 'mcp', 'agent', 'cli', 'main'],
     why: 'admin use cases serve every surface, so they cannot depend on one.',
@@ -65,6 +70,7 @@ const FOLDERS = [
   'plugins',
   'store',
   'config',
+  'auth',
   'admin',
   'http',
   'mcp',

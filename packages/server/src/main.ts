@@ -9,9 +9,13 @@ import { startMcpPlugins } from './admin/mcp-plugins.js';
 import { PluginLocks } from './admin/plugin-locks.js';
 import { registerPlugin } from './admin/register-plugin.js';
 import { syncPlugin } from './admin/sync-plugin.js';
+import { modelRouterFromConfig } from './agent/model-router.js';
 import { GroupCommitAuditWriter } from './audit/group-commit-audit-writer.js';
+import { JwtAccessTokenVerifier } from './auth/jwt-access-token-verifier.js';
+import { ProtectedResource } from './auth/protected-resource.js';
 import type { ToolgateConfig } from './config/config-schema.js';
 import { ExecutorByBinding } from './connectors/executor-by-binding.js';
+import { fetchJson } from './connectors/fetch-json.js';
 import { HttpConnector } from './connectors/http-connector.js';
 import { McpConnector } from './connectors/mcp/mcp-connector.js';
 import { McpUpstreams } from './connectors/mcp/mcp-upstreams.js';
@@ -20,13 +24,16 @@ import { GatewayError } from './core/gateway-error.js';
 import { ADMIN_ROLE } from './core/principal.js';
 import { buildHttpApp } from './http/build-app.js';
 import { MemoryRateLimiter } from './limits/principal-rate-limiter.js';
+import { mcpRoutes } from './mcp/mcp-routes.js';
 import type { PipelineDeps } from './pipeline/pipeline-deps.js';
 import { GrantIndex } from './policy/grant-index.js';
 import { systemClock, type Clock } from './ports/clock.js';
+import { InProcessVisibilityChanges } from './ports/visibility-changes.js';
 import { ApiKeyStore } from './store/api-key-store.js';
 import { AuditStore } from './store/audit-store.js';
 import { CachedToolCatalog } from './store/cached-tool-catalog.js';
 import { GrantStore } from './store/grant-store.js';
+import { McpSessionTable } from './store/mcp-session-table.js';
 import { MetaStore } from './store/meta-store.js';
 import { openSqliteDatabase } from './store/open-database.js';
 import { PluginStore } from './store/plugin-store.js';
@@ -63,7 +70,8 @@ export async function startGateway(config: ToolgateConfig, opts: StartOptions = 
   const cleanups: (() => Promise<void>)[] = [() => store.close()];
   try {
     const plugins = new PluginStore(store.db);
-    const catalog = new CachedToolCatalog(plugins);
+    const visibilityChanges = new InProcessVisibilityChanges();
+    const catalog = new CachedToolCatalog(plugins, visibilityChanges);
     const grantIndex = new GrantIndex(clock);
     const auditLog = new AuditStore(store.db);
     const auditWriter = new GroupCommitAuditWriter(auditLog);
@@ -75,6 +83,7 @@ export async function startGateway(config: ToolgateConfig, opts: StartOptions = 
     const admin: AdminContext = {
       mcp,
       allowStdioMcp: config.mcp.allowStdio,
+      visibilityChanges,
       locks: new PluginLocks(),
       environment: config.environment,
       onBackgroundError: (err, context) => {
@@ -113,8 +122,27 @@ export async function startGateway(config: ToolgateConfig, opts: StartOptions = 
     await catalog.reload();
     await refreshGrants(admin);
 
+    // auth.oauth: bearer credentials that are not API keys are verified as the issuer's JWT access tokens.
+    const oauth = config.auth.oauth;
+    const protectedResource = oauth ? new ProtectedResource(oauth, config.server.publicUrl) : undefined;
+    const accessTokens =
+      oauth && protectedResource
+        ? new JwtAccessTokenVerifier({
+            resource: protectedResource,
+            principalClaim: oauth.principalClaim,
+            jwksUrl: oauth.jwksUrl,
+            fetchJson: (url) => fetchJson(url, { allowPrivateNetwork: oauth.allowPrivateNetwork }),
+          })
+        : undefined;
+    if (oauth && config.server.publicUrl === undefined && oauth.audience === undefined) {
+      logger.warn('auth.oauth without server.publicUrl: the token audience is the listening address; set server.publicUrl');
+    }
+
+    // Provider keys are read from their environment variables once, here; they live only inside the router.
+    const models = modelRouterFromConfig(config.models.providers, process.env);
     const pipeline: PipelineDeps = {
       credentials: keys,
+      ...(accessTokens ? { accessTokens } : {}),
       catalog,
       authorizer: grantIndex,
       rateLimiter: new MemoryRateLimiter({ points: config.limits.callsPerMinutePerPrincipal, durationSeconds: 60 }),
@@ -162,9 +190,11 @@ export async function startGateway(config: ToolgateConfig, opts: StartOptions = 
       {
         pipeline,
         admin,
+        chat: { pipeline, models, maxSteps: config.models.maxSteps },
         bodyLimitBytes: config.server.bodyLimitBytes,
         version: VERSION,
         consoleIndexPath: join(REPO_ROOT, 'packages/console/index.html'),
+        ...(protectedResource ? { protectedResource } : {}),
       },
       logger,
       {
@@ -172,6 +202,19 @@ export async function startGateway(config: ToolgateConfig, opts: StartOptions = 
           await sql`select 1`.execute(store.db);
         },
       },
+      [
+        mcpRoutes({
+          pipeline,
+          sessions: new McpSessionTable(store.db),
+          visibilityChanges,
+          settings: {
+            allowedOrigins: config.mcp.allowedOrigins,
+            sessionTtlSeconds: config.mcp.sessionTtlSeconds,
+            pageSize: config.mcp.pageSize,
+            serverVersion: VERSION,
+          },
+        }),
+      ],
     );
     await app.listen({ host: config.server.host, port: config.server.port }).catch(async (err: unknown) => {
       await app.close();
@@ -182,6 +225,7 @@ export async function startGateway(config: ToolgateConfig, opts: StartOptions = 
     const address = app.server.address();
     const port = typeof address === 'object' && address ? address.port : config.server.port;
     const host = config.server.host.includes(':') ? `[${config.server.host}]` : config.server.host;
+    protectedResource?.listening(`http://${host}:${port}`);
     return {
       url: config.server.publicUrl ?? `http://${host}:${port}`,
       pipeline,

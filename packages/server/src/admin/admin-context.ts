@@ -10,6 +10,7 @@ import type { MetaStore } from '../store/meta-store.js';
 import type { PluginStore } from '../store/plugin-store.js';
 import type { PrincipalStore } from '../store/principal-store.js';
 import type { GrantIndex } from '../policy/grant-index.js';
+import type { VisibilityChangeFeed } from '../ports/visibility-changes.js';
 
 /** The stores and caches administrative use cases work on (wired in main.ts). */
 export interface AdminContext {
@@ -36,9 +37,12 @@ export interface AdminContext {
   readonly mcp: McpUpstreams;
   /** Where work that runs outside a request (MCP re-syncs) reports failures: logged, never thrown. */
   readonly onBackgroundError: (err: unknown, context: Record<string, string>) => void;
+  /** Told when grants change what callers may see (the catalog tells it about tool changes itself). */
+  readonly visibilityChanges: VisibilityChangeFeed;
 }
 
 /** Reload the in-memory grant index after a grant change (the hot path reads only the index). */
 export async function refreshGrants(ctx: AdminContext): Promise<void> {
   ctx.grantIndex.load(await ctx.grants.list());
+  ctx.visibilityChanges.emit();
 }

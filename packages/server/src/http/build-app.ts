@@ -7,7 +7,9 @@ import { registerAdminGrantRoutes } from './routes/admin-grant-routes.js';
 import { registerAdminPluginRoutes } from './routes/admin-plugin-routes.js';
 import { registerAdminPrincipalRoutes } from './routes/admin-principal-routes.js';
 import { registerAdminReviewRoutes } from './routes/admin-review-routes.js';
+import { registerChatRoutes } from './routes/chat-routes.js';
 import { registerHealthRoutes } from './routes/health-routes.js';
+import { registerOAuthMetadataRoutes } from './routes/oauth-metadata-routes.js';
 import { auditRefusedInvoke, INVOKE_ROUTE, registerToolRoutes } from './routes/tool-routes.js';
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,128}$/;
@@ -35,6 +37,9 @@ export function buildHttpApp(
     // Unknown fields are errors, never silently removed.
     ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true, allErrors: false } },
   });
+
+  // Decorated before any route or mount, so sendError sees it on every surface, encapsulated or not.
+  app.decorate('protectedResource', services.protectedResource);
 
   app.addHook('onRequest', async (req, reply) => {
     void reply.header('x-request-id', req.id);
@@ -64,7 +69,9 @@ export function buildHttpApp(
   );
 
   registerHealthRoutes(app, services, db);
+  registerOAuthMetadataRoutes(app, services);
   registerToolRoutes(app, services);
+  registerChatRoutes(app, services);
   registerAdminPluginRoutes(app, services);
   registerAdminPrincipalRoutes(app, services);
   registerAdminGrantRoutes(app, services);

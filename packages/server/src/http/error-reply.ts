@@ -2,6 +2,7 @@ import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import type { ErrorBody } from '@toolgate/contract';
 import { ERRORS } from '../core/errors.js';
 import { GatewayError } from '../core/gateway-error.js';
+import { bearerChallenge } from './bearer-challenge.js';
 
 /** Maps a framework error (validation, parsing, size) to our error table. */
 export function fromFrameworkError(err: FastifyError, bodyLimitBytes: number): GatewayError | undefined {
@@ -46,6 +47,6 @@ export function sendError(req: FastifyRequest, reply: FastifyReply, err: Gateway
     },
   };
   if (err.retryAfterSeconds !== undefined) void reply.header('retry-after', String(err.retryAfterSeconds));
-  if (spec.http === 401) void reply.header('www-authenticate', 'Bearer realm="toolgate"');
+  if (spec.http === 401) void reply.header('www-authenticate', bearerChallenge(req, err));
   return reply.code(spec.http).send(body);
 }

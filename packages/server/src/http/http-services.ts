@@ -1,12 +1,18 @@
 import type { AdminContext } from '../admin/admin-context.js';
+import type { ChatEngineDeps } from '../agent/chat-turn.js';
+import type { ProtectedResource } from '../auth/protected-resource.js';
 import type { PipelineDeps } from '../pipeline/pipeline-deps.js';
 
 /** What the HTTP surface needs: the pipeline for tool calls, the admin context for the admin API. */
 export interface HttpServices {
   readonly pipeline: PipelineDeps;
   readonly admin: AdminContext;
+  /** The chat surface's engine: model providers and the step limit. */
+  readonly chat: ChatEngineDeps;
   readonly bodyLimitBytes: number;
   readonly version: string;
   /** Path of the console's built index.html (a placeholder until the console issue). */
   readonly consoleIndexPath: string;
+  /** Present when `auth.oauth` is configured: the .well-known metadata and every 401's challenge come from it. */
+  readonly protectedResource?: ProtectedResource;
 }

@@ -1,4 +1,5 @@
 import type { RiskTier } from '../core/tool.js';
+import type { AccessTokenVerifier } from '../ports/access-token-verifier.js';
 import type { AuditSink } from '../ports/audit-sink.js';
 import type { Authorizer } from '../ports/authorizer.js';
 import type { Clock } from '../ports/clock.js';
@@ -22,6 +23,8 @@ export interface PipelineSettings {
 /** Everything `runToolCall` needs, wired by the composition root (main.ts). */
 export interface PipelineDeps {
   readonly credentials: CredentialStore;
+  /** Present when `auth.oauth` is configured: bearer credentials that are not API keys are verified as access tokens. */
+  readonly accessTokens?: AccessTokenVerifier;
   readonly catalog: ToolCatalog;
   readonly authorizer: Authorizer;
   readonly rateLimiter: RateLimiter;

@@ -16,7 +16,7 @@ import { validateArgs } from './stages/validate-args.js';
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
 /** Errors raised after the upstream was contacted: the call ran (or tried to), it was not denied. */
-const EXECUTION_ERRORS: ReadonlySet<ErrorCode> = new Set([
+export const EXECUTION_ERRORS: ReadonlySet<ErrorCode> = new Set([
   'UPSTREAM_TIMEOUT',
   'UPSTREAM_ERROR',
   'UPSTREAM_UNREACHABLE',

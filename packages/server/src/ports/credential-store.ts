@@ -14,4 +14,6 @@ export interface StoredApiKey {
 /** What the authenticate stage needs: look up a key by its public id, with its principal. */
 export interface CredentialStore {
   findApiKey(keyId: string): Promise<{ key: StoredApiKey; principal: Principal } | undefined>;
+  /** The principal an OAuth access token names (by its principal claim), with its roles. */
+  findPrincipalByName(name: string): Promise<Principal | undefined>;
 }

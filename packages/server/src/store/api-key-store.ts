@@ -90,6 +90,29 @@ export class ApiKeyStore implements CredentialStore {
     );
     return { key: toStoredKey(row), principal };
   }
+
+  /** One query: the principal and its roles (one row per role). Used for OAuth access tokens, which name a principal. */
+  async findPrincipalByName(name: string): Promise<Principal | undefined> {
+    const rows = await this.db
+      .selectFrom('principals')
+      .leftJoin('principal_roles', 'principal_roles.principal_id', 'principals.id')
+      .select([
+        'principals.id',
+        'principals.name',
+        'principals.kind',
+        'principals.disabled',
+        'principals.created_at',
+        'principal_roles.role',
+      ])
+      .where('principals.name', '=', name)
+      .execute();
+    const row = rows[0];
+    if (!row) return undefined;
+    return toPrincipal(
+      row,
+      rows.flatMap((r) => (r.role === null ? [] : [r.role])),
+    );
+  }
 }
 
 function toStoredKey(row: ApiKeyRow): StoredApiKey {

@@ -1,5 +1,6 @@
 import type { Plugin } from '../core/plugin.js';
 import type { CatalogEntry, ToolCatalog } from '../ports/tool-catalog.js';
+import type { VisibilityChangeFeed } from '../ports/visibility-changes.js';
 import type { PluginStore } from './plugin-store.js';
 
 /**
@@ -10,7 +11,11 @@ export class CachedToolCatalog implements ToolCatalog {
   private entries = new Map<string, CatalogEntry>();
   private sorted: CatalogEntry[] = [];
 
-  constructor(private readonly plugins: PluginStore) {}
+  constructor(
+    private readonly plugins: PluginStore,
+    /** Told after every reload, so open MCP streams can say `list_changed` to clients whose tools changed. */
+    private readonly changes?: VisibilityChangeFeed,
+  ) {}
 
   async reload(): Promise<void> {
     const plugins = new Map<string, Plugin>((await this.plugins.list()).map((p) => [p.id, p]));
@@ -21,6 +26,7 @@ export class CachedToolCatalog implements ToolCatalog {
     }
     this.entries = next;
     this.sorted = [...next.values()].sort((a, b) => a.tool.name.localeCompare(b.tool.name));
+    this.changes?.emit();
   }
 
   get(name: string): CatalogEntry | undefined {

@@ -13,6 +13,7 @@ export interface Database {
   grants: GrantRow;
   audit_events: AuditEventRow;
   meta: { key: string; value: string };
+  mcp_sessions: McpSessionRow;
 }
 
 export interface PrincipalRow {
@@ -108,4 +109,16 @@ export interface AuditEventRow {
   upstream_status: number | null;
   latency_ms: number;
   args_digest: string | null;
+}
+
+export interface McpSessionRow {
+  id_hash: string;
+  principal_id: string;
+  scope: string;
+  protocol_version: string;
+  client_name: string | null;
+  client_version: string | null;
+  created_at: string;
+  last_seen_at: string;
+  expires_at: string;
 }

@@ -20,10 +20,20 @@ describe('openSqliteDatabase', () => {
     expect(raw.pragma('journal_mode', { simple: true })).toBe('wal');
     const tables = raw.prepare("select name from sqlite_master where type = 'table' order by name").all() as { name: string }[];
     expect(tables.map((t) => t.name)).toEqual(
-      expect.arrayContaining(['principals', 'principal_roles', 'api_keys', 'plugins', 'tools', 'grants', 'audit_events', 'meta']),
+      expect.arrayContaining([
+        'principals',
+        'principal_roles',
+        'api_keys',
+        'plugins',
+        'tools',
+        'grants',
+        'audit_events',
+        'meta',
+        'mcp_sessions',
+      ]),
     );
     const applied = raw.prepare('select name from kysely_migration').all() as { name: string }[];
-    expect(applied.map((m) => m.name)).toEqual(['0001-initial', '0002-tool-review']);
+    expect(applied.map((m) => m.name)).toEqual(['0001-initial', '0002-tool-review', '0003-mcp-sessions']);
     raw.close();
   });
 

@@ -7,6 +7,7 @@ import { withCachedStatements } from './cached-statements.js';
 import type { Database } from './database-schema.js';
 import * as initial from './migrations/0001-initial.js';
 import * as toolReview from './migrations/0002-tool-review.js';
+import * as mcpSessions from './migrations/0003-mcp-sessions.js';
 
 export type Dialect = 'sqlite' | 'postgres';
 
@@ -15,6 +16,7 @@ function migrations(dialect: Dialect): Record<string, Migration> {
   return {
     '0001-initial': { up: (db) => initial.up(db, dialect) },
     '0002-tool-review': { up: (db) => toolReview.up(db) },
+    '0003-mcp-sessions': { up: (db) => mcpSessions.up(db) },
   };
 }
 

@@ -57,6 +57,8 @@ export function registerAdminPrincipalRoutes(app: FastifyInstance, services: Htt
         ...(req.body.roles !== undefined ? { roles: req.body.roles } : {}),
         ...(req.body.disabled !== undefined ? { disabled: req.body.disabled } : {}),
       });
+      // Roles and the disabled flag change what the principal may see: tell open MCP streams.
+      ctx.visibilityChanges.emit();
       await auditAdmin(
         services,
         req,
@@ -121,6 +123,8 @@ export function registerAdminPrincipalRoutes(app: FastifyInstance, services: Htt
   app.post<{ Params: { id: string } }>('/v1/admin/keys/:id/revoke', async (req) => {
     const admin = await requireAdmin(services, req, 'keys.revoke');
     const key = await ctx.keys.revoke(req.params.id, now());
+    // Open MCP notification streams re-authenticate on a change: one on this key ends now.
+    ctx.visibilityChanges.emit();
     await auditAdmin(services, req, 'keys.revoke', admin, 'allow', undefined, `revoked key ${key.id}`);
     return { key: keyView(key, ctx.clock.now()) };
   });

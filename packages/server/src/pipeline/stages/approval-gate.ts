@@ -12,7 +12,10 @@ export function approvalGate(deps: PipelineDeps, call: AdmittedCall): ApprovedCa
     const why = byTier
       ? `risk tier ${call.tool.riskTier} requires approval`
       : `grant requires approval (${call.decision.grantIds.join(', ')})`;
-    throw new GatewayError('APPROVAL_REQUIRED', { reason: why, details: { tool: call.tool.name, riskTier: call.tool.riskTier } });
+    throw new GatewayError('APPROVAL_REQUIRED', {
+      reason: why,
+      details: { tool: call.tool.name, riskTier: call.tool.riskTier, requiredBy: byTier ? 'risk_tier' : 'grant' },
+    });
   }
   return { ...call, clearance: 'not_required' };
 }

@@ -1,0 +1,105 @@
+import { ErrorCode, McpError, type CallToolResult, type ListToolsResult } from '@modelcontextprotocol/sdk/types.js';
+import { ERRORS } from '../core/errors.js';
+import { GatewayError, toGatewayError } from '../core/gateway-error.js';
+import { listTools } from '../pipeline/list-tools.js';
+import { runToolCall } from '../pipeline/run-tool-call.js';
+import { renderTools } from '../plugins/targets/render-tools.js';
+import { toCallToolResult } from './call-tool-result.js';
+import { endpointTools, fullToolName } from './endpoint-tools.js';
+import type { McpServices } from './mcp-services.js';
+import { decodeCursor, pageAfter } from './tool-list-cursor.js';
+
+/** One MCP request: who asks, on which endpoint. Credentials are checked again by the pipeline on every use. */
+export interface McpRequestContext {
+  readonly services: McpServices;
+  readonly credential: string | null;
+  readonly requestId: string;
+  /** '' for `/mcp`, the plugin name for `/mcp/{plugin}`. */
+  readonly scope: string;
+}
+
+/** A GatewayError as a JSON-RPC error: the table's JSON-RPC code, the caller-safe message, our code as data. */
+export function toMcpError(err: GatewayError, requestId: string): McpError {
+  return new McpError(ERRORS[err.code].jsonRpc, err.message, {
+    code: err.code,
+    requestId,
+    ...(err.details !== undefined ? { details: err.details } : {}),
+  });
+}
+
+/**
+ * tools/list: the caller's tools from `listTools` (the one authorization function for listing), narrowed to
+ * the endpoint's plugin, one page at a time, rendered for the MCP target. Our tool names already fit MCP's
+ * name rule, so the MCP target renders them unchanged and calls need no name map.
+ */
+export async function listToolsPage(ctx: McpRequestContext, cursor: string | undefined): Promise<ListToolsResult> {
+  const after = cursor === undefined ? undefined : decodeCursor(cursor);
+  if (cursor !== undefined && after === undefined) {
+    throw new McpError(
+      ErrorCode.InvalidParams,
+      'Invalid cursor. Pass the nextCursor of a previous tools/list answer unchanged, or omit it to start from the first page.',
+    );
+  }
+  const { pipeline, settings } = ctx.services;
+  let visible;
+  try {
+    visible = await listTools(pipeline, { credential: ctx.credential, surface: 'mcp', requestId: ctx.requestId });
+  } catch (err) {
+    throw toMcpError(toGatewayError(err), ctx.requestId);
+  }
+  const { page, nextCursor } = pageAfter(endpointTools(visible.entries, ctx.scope), after, settings.pageSize);
+  const rendered = renderTools(
+    'mcp',
+    page.map(({ name, entry }) => ({ ...entry.tool, name })),
+  );
+  if (rendered.problems.length > 0) {
+    pipeline.logger.warn({ requestId: ctx.requestId, problems: rendered.problems }, 'tools left out of an MCP tools/list page');
+  }
+  // mcpTarget.check has verified every emitted definition against MCP's Tool shape.
+  const tools = rendered.definitions as ListToolsResult['tools'];
+  return { tools, ...(nextCursor !== undefined ? { nextCursor } : {}) };
+}
+
+/**
+ * tools/call through `runToolCall` (surface 'mcp'), which authenticates, authorizes and audits it. Errors the
+ * error table marks `mcpToolError` become tool results with `isError: true`, so the model can read and correct
+ * them; the rest are JSON-RPC errors (an unknown or invisible tool: -32602, as the spec says).
+ */
+export async function callTool(ctx: McpRequestContext, name: string, args: unknown): Promise<CallToolResult> {
+  const { pipeline } = ctx.services;
+  const toolName = fullToolName(ctx.scope, name);
+  // On a plugin's endpoint only that plugin's tools exist (a name can look like it has another plugin's prefix).
+  const outOfScope = ctx.scope !== '' && pipeline.catalog.get(toolName)?.plugin.name !== ctx.scope;
+  try {
+    const result = await runToolCall(pipeline, {
+      credential: ctx.credential,
+      toolName,
+      args,
+      surface: 'mcp',
+      requestId: ctx.requestId,
+      ...(outOfScope ? { rejected: new GatewayError('TOOL_NOT_FOUND', { reason: `not a tool of /mcp/${ctx.scope}` }) } : {}),
+    });
+    const entry = pipeline.catalog.get(result.tool);
+    const current = entry !== undefined && entry.tool.definitionHash === result.definitionHash ? entry.tool : undefined;
+    return toCallToolResult(result, {
+      ...(current?.outputSchema !== undefined ? { outputSchema: current.outputSchema } : {}),
+      fromMcpServer: current?.binding.kind === 'mcp',
+    });
+  } catch (thrown) {
+    const err = toGatewayError(thrown);
+    if (!ERRORS[err.code].mcpToolError) throw toMcpError(err, ctx.requestId);
+    return {
+      content: [{ type: 'text', text: `${err.code}: ${err.message}` }],
+      isError: true,
+      _meta: {
+        'toolgate/error': {
+          code: err.code,
+          retryable: ERRORS[err.code].retryable,
+          requestId: ctx.requestId,
+          ...(err.details !== undefined ? { details: err.details } : {}),
+          ...(err.retryAfterSeconds !== undefined ? { retryAfterSeconds: err.retryAfterSeconds } : {}),
+        },
+      },
+    };
+  }
+}

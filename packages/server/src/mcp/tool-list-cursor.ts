@@ -1,0 +1,32 @@
+/**
+ * tools/list cursors are opaque to clients but carry no server state: a cursor names the last tool of the
+ * previous page, and the next page starts after it. That keeps paging correct on any gateway node and
+ * stable when tools come and go between pages (nothing is skipped or repeated around the cut).
+ */
+const PREFIX = 'v1:';
+
+export function encodeCursor(lastName: string): string {
+  return Buffer.from(`${PREFIX}${lastName}`, 'utf8').toString('base64url');
+}
+
+/** The tool name the cursor continues after, or undefined when the cursor is not one of ours. */
+export function decodeCursor(cursor: string): string | undefined {
+  if (!/^[A-Za-z0-9_-]{1,400}$/.test(cursor)) return undefined;
+  const text = Buffer.from(cursor, 'base64url').toString('utf8');
+  if (!text.startsWith(PREFIX) || text.length === PREFIX.length) return undefined;
+  // Round-trip check: rejects non-canonical encodings and bytes that were not valid UTF-8.
+  return encodeCursor(text.slice(PREFIX.length)) === cursor ? text.slice(PREFIX.length) : undefined;
+}
+
+/** One page of `items` (sorted by `localeCompare` of their names) after the named one, and the next cursor. */
+export function pageAfter<T extends { readonly name: string }>(
+  items: readonly T[],
+  after: string | undefined,
+  size: number,
+): { page: T[]; nextCursor?: string } {
+  const start = after === undefined ? 0 : items.findIndex((item) => item.name.localeCompare(after) > 0);
+  if (start === -1) return { page: [] };
+  const page = items.slice(start, start + size);
+  const last = page[page.length - 1];
+  return start + size < items.length && last !== undefined ? { page, nextCursor: encodeCursor(last.name) } : { page };
+}
