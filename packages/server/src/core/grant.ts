@@ -1,6 +1,11 @@
 export type GrantSubjectType = 'principal' | 'role';
 export type GrantTargetType = 'plugin' | 'tool';
 export type GrantEffect = 'allow' | 'deny';
+/**
+ * What a grant permits on its target: `list` (see it), `invoke` (call it; implies list), `approve`
+ * (decide other principals' approval requests for it), `administer` (manage the plugin).
+ */
+export type GrantAction = 'list' | 'invoke' | 'approve' | 'administer';
 
 /**
  * Permission to invoke a plugin's tools or one tool, in one environment or all (`*`).

@@ -1,3 +1,4 @@
+import type { GrantAction } from '../core/grant.js';
 import type { Plugin } from '../core/plugin.js';
 import type { Principal } from '../core/principal.js';
 import type { Tool } from '../core/tool.js';
@@ -18,6 +19,8 @@ export interface AuthorizationInput {
   readonly plugin: Plugin;
   readonly environment: string;
   readonly args?: Readonly<Record<string, unknown>>;
+  /** What is asked; default `invoke` (listing a tool asks `list`, deciding an approval asks `approve`). */
+  readonly action?: GrantAction;
 }
 
 /**
