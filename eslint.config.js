@@ -38,6 +38,11 @@ const boundaries = [
     why: 'admin use cases serve every surface, so they cannot depend on one.',
   },
   {
+    folder: 'approvals',
+    deny: ['http', 'mcp', 'agent', 'cli', 'main', 'admin'],
+    why: 'the approval workflow serves every surface (REST, MCP, chat, CLI), so it cannot depend on one.',
+  },
+  {
     folder: 'http',
     deny: ['mcp', 'cli', 'main'],
     why: 'a surface does not import another surface or the composition root (the chat route uses agent/, its engine).',
@@ -72,6 +77,7 @@ const FOLDERS = [
   'config',
   'auth',
   'admin',
+  'approvals',
   'http',
   'mcp',
   'agent',

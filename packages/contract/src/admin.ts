@@ -79,11 +79,25 @@ export const ReviewToolRequest = Type.Object(
 );
 export type ReviewToolRequest = Static<typeof ReviewToolRequest>;
 
+/**
+ * Principal attributes conditional policies test (`principal.attrs.<name>`); their names and Cedar types
+ * are declared in config `policy.principalAttributes`, and values are checked against them on save.
+ */
+export const PrincipalAttributes = Type.Record(
+  Type.String({ pattern: '^[A-Za-z_][A-Za-z0-9_]{0,63}$' }),
+  // Values are typed by the server's config, not here: a union of scalars and arrays would let the
+  // HTTP layer's type coercion turn ["a1"] into "a1".
+  Type.Unknown({ description: 'a string, integer, boolean, or array of strings or of integers, as configured' }),
+  { maxProperties: 64 },
+);
+export type PrincipalAttributes = Static<typeof PrincipalAttributes>;
+
 export const CreatePrincipalRequest = Type.Object(
   {
     name: Type.String({ pattern: '^[A-Za-z0-9][A-Za-z0-9_.@-]{0,63}$' }),
     kind: Type.Optional(Type.Union([Type.Literal('user'), Type.Literal('service')])),
     roles: Type.Optional(Type.Array(Type.String({ pattern: '^[a-z][a-z0-9_-]{0,31}$' }), { maxItems: 32 })),
+    attributes: Type.Optional(PrincipalAttributes),
   },
   { additionalProperties: false },
 );
@@ -93,6 +107,8 @@ export const UpdatePrincipalRequest = Type.Object(
   {
     roles: Type.Optional(Type.Array(Type.String({ pattern: '^[a-z][a-z0-9_-]{0,31}$' }), { maxItems: 32 })),
     disabled: Type.Optional(Type.Boolean()),
+    /** Replaces all attributes. */
+    attributes: Type.Optional(PrincipalAttributes),
   },
   { additionalProperties: false },
 );
@@ -110,6 +126,13 @@ export const CreateKeyRequest = Type.Object(
 );
 export type CreateKeyRequest = Static<typeof CreateKeyRequest>;
 
+export const GrantActionSchema = Type.Union([
+  Type.Literal('list'),
+  Type.Literal('invoke'),
+  Type.Literal('approve'),
+  Type.Literal('administer'),
+]);
+
 export const CreateGrantRequest = Type.Object(
   {
     /** `principal:<id or name>` or `role:<role>`. */
@@ -120,6 +143,8 @@ export const CreateGrantRequest = Type.Object(
     effect: Type.Optional(Type.Union([Type.Literal('allow'), Type.Literal('deny')])),
     requireApproval: Type.Optional(Type.Boolean()),
     expiresAt: Type.Optional(Type.String({ format: 'date-time' })),
+    /** What the grant permits; default `["invoke"]` (`invoke` implies `list`). */
+    actions: Type.Optional(Type.Array(GrantActionSchema, { minItems: 1, maxItems: 4, uniqueItems: true })),
   },
   { additionalProperties: false },
 );

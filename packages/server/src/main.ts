@@ -10,6 +10,8 @@ import { PluginLocks } from './admin/plugin-locks.js';
 import { registerPlugin } from './admin/register-plugin.js';
 import { syncPlugin } from './admin/sync-plugin.js';
 import { modelRouterFromConfig } from './agent/model-router.js';
+import type { ApprovalDeps } from './approvals/approval-deps.js';
+import { approvalWorkflow, startApprovalSweep } from './approvals/approval-workflow.js';
 import { GroupCommitAuditWriter } from './audit/group-commit-audit-writer.js';
 import { JwtAccessTokenVerifier } from './auth/jwt-access-token-verifier.js';
 import { ProtectedResource } from './auth/protected-resource.js';
@@ -27,9 +29,16 @@ import { MemoryRateLimiter } from './limits/principal-rate-limiter.js';
 import { mcpRoutes } from './mcp/mcp-routes.js';
 import type { PipelineDeps } from './pipeline/pipeline-deps.js';
 import { GrantIndex } from './policy/grant-index.js';
+import { PolicyAdmin } from './policy/policy-admin.js';
+import { PolicyAuthorizer } from './policy/policy-authorizer.js';
+import { AuditShadowDiffs } from './store/audit-shadow-diffs.js';
+import { PolicyIndex } from './policy/policy-index.js';
+import { ZonedNow } from './policy/zoned-now.js';
+import { SqlPolicyStore } from './store/sql-policy-store.js';
 import { systemClock, type Clock } from './ports/clock.js';
 import { InProcessVisibilityChanges } from './ports/visibility-changes.js';
 import { ApiKeyStore } from './store/api-key-store.js';
+import { ApprovalStore } from './store/approval-store.js';
 import { AuditStore } from './store/audit-store.js';
 import { CachedToolCatalog } from './store/cached-tool-catalog.js';
 import { GrantStore } from './store/grant-store.js';
@@ -55,6 +64,8 @@ export interface RunningGateway {
   readonly url: string;
   readonly pipeline: PipelineDeps;
   readonly admin: AdminContext;
+  /** The approval workflow's use-case deps (tests run the expiry sweep through it). */
+  readonly approvals: ApprovalDeps;
   /** The first-run admin key, present only on the run that created it. */
   readonly firstRunAdminKey: string | undefined;
   /** Base URL of the example orders API when `examples.orders` is on. */
@@ -73,9 +84,15 @@ export async function startGateway(config: ToolgateConfig, opts: StartOptions = 
     const visibilityChanges = new InProcessVisibilityChanges();
     const catalog = new CachedToolCatalog(plugins, visibilityChanges);
     const grantIndex = new GrantIndex(clock);
+    // Grants first (Map lookups), then only the called tool's conditional Cedar policies.
+    const policyIndex = new PolicyIndex(config.policy.principalAttributes, logger);
+    const policies = new PolicyAdmin(new SqlPolicyStore(store.db), catalog, policyIndex);
     const auditLog = new AuditStore(store.db);
     const auditWriter = new GroupCommitAuditWriter(auditLog);
     cleanups.unshift(() => auditWriter.drain());
+    // Shadow policies are compared with the live ones on every call; differences go to the audit log.
+    const shadowDiffs = new AuditShadowDiffs(auditWriter);
+    const authorizer = new PolicyAuthorizer(grantIndex, policyIndex, new ZonedNow(config.policy.timezone), clock, logger, shadowDiffs);
     const keys = new ApiKeyStore(store.db);
     const mcp = new McpUpstreams();
     // Registered now, run late: MCP children are reaped after the HTTP server stops taking calls.
@@ -98,6 +115,8 @@ export async function startGateway(config: ToolgateConfig, opts: StartOptions = 
       meta: new MetaStore(store.db),
       catalog,
       grantIndex,
+      policies,
+      authorizer,
       audit: auditWriter,
       clock,
       defaultTimeoutMs: config.limits.upstreamTimeoutMs,
@@ -121,6 +140,7 @@ export async function startGateway(config: ToolgateConfig, opts: StartOptions = 
     };
     await catalog.reload();
     await refreshGrants(admin);
+    await policies.refresh();
 
     // auth.oauth: bearer credentials that are not API keys are verified as the issuer's JWT access tokens.
     const oauth = config.auth.oauth;
@@ -138,18 +158,42 @@ export async function startGateway(config: ToolgateConfig, opts: StartOptions = 
       logger.warn('auth.oauth without server.publicUrl: the token audience is the listening address; set server.publicUrl');
     }
 
+    // Approval requests; webhooks go through the SSRF-safe fetcher, links use the address known once listening.
+    let listeningUrl = config.server.publicUrl ?? '';
+    const approvals = approvalWorkflow({
+      store: new ApprovalStore(store.db),
+      settings: config.approval,
+      clock,
+      logger,
+      baseUrl: () => listeningUrl,
+      post: async (url, body, allowPrivateNetwork) =>
+        (
+          await safeFetch(url, {
+            method: 'POST',
+            headers: { 'content-type': 'application/json' },
+            body,
+            timeoutMs: 5_000,
+            maxBytes: 65_536,
+            allowPrivateNetwork,
+            redirects: 'refuse-cross-origin',
+          })
+        ).status,
+    });
+    cleanups.unshift(() => approvals.webhooks.drain());
+
     // Provider keys are read from their environment variables once, here; they live only inside the router.
     const models = modelRouterFromConfig(config.models.providers, process.env);
     const pipeline: PipelineDeps = {
       credentials: keys,
       ...(accessTokens ? { accessTokens } : {}),
       catalog,
-      authorizer: grantIndex,
+      authorizer,
       rateLimiter: new MemoryRateLimiter({ points: config.limits.callsPerMinutePerPrincipal, durationSeconds: 60 }),
       executor: new ExecutorByBinding({ http: new HttpConnector(), mcp: new McpConnector(mcp) }),
       audit: auditWriter,
       clock,
       logger,
+      approvals: approvals.recorder,
       settings: {
         environment: config.environment,
         approvalTiers: config.approval.requiredTiers,
@@ -158,6 +202,9 @@ export async function startGateway(config: ToolgateConfig, opts: StartOptions = 
       },
     };
 
+    const approvalDeps = approvals.bind(pipeline);
+    const stopSweep = startApprovalSweep(approvalDeps, 30_000);
+    cleanups.unshift(async () => stopSweep());
     const firstRun = await bootstrapAdmin(admin);
     await startMcpPlugins(admin);
     const exampleOrdersUrl = config.examples.orders ? await startExampleOrders(admin, cleanups) : undefined;
@@ -191,6 +238,7 @@ export async function startGateway(config: ToolgateConfig, opts: StartOptions = 
         pipeline,
         admin,
         chat: { pipeline, models, maxSteps: config.models.maxSteps },
+        approvals: approvalDeps,
         bodyLimitBytes: config.server.bodyLimitBytes,
         version: VERSION,
         consoleIndexPath: join(REPO_ROOT, 'packages/console/index.html'),
@@ -206,6 +254,7 @@ export async function startGateway(config: ToolgateConfig, opts: StartOptions = 
         mcpRoutes({
           pipeline,
           sessions: new McpSessionTable(store.db),
+          approvals: approvalDeps,
           visibilityChanges,
           settings: {
             allowedOrigins: config.mcp.allowedOrigins,
@@ -226,10 +275,12 @@ export async function startGateway(config: ToolgateConfig, opts: StartOptions = 
     const port = typeof address === 'object' && address ? address.port : config.server.port;
     const host = config.server.host.includes(':') ? `[${config.server.host}]` : config.server.host;
     protectedResource?.listening(`http://${host}:${port}`);
+    listeningUrl = config.server.publicUrl ?? `http://${host}:${port}`;
     return {
       url: config.server.publicUrl ?? `http://${host}:${port}`,
       pipeline,
       admin,
+      approvals: approvalDeps,
       firstRunAdminKey: firstRun?.key,
       exampleOrdersUrl,
       close: () => runCleanups(cleanups),

@@ -183,18 +183,18 @@ describe('refused and failed calls', () => {
     await expectAudited('metadata__echo', 'EGRESS_BLOCKED');
   });
 
-  it('a destructive tool without approval → APPROVAL_REQUIRED, and the upstream is not touched', async () => {
+  it('a destructive tool without approval → 202, an approval request (APPROVAL_PENDING), and the upstream is not touched', async () => {
     const res = await invoke('shop__delete_order', { orderId: 'ord_1002' });
-    expect(res.status).toBe(403);
-    expect(res.body.error.code).toBe('APPROVAL_REQUIRED');
-    await expectAudited('shop__delete_order', 'APPROVAL_REQUIRED', { decision: 'approval_required', outcome: 'not_run' });
+    expect(res.status).toBe(202);
+    expect(res.body).toMatchObject({ status: 'pending', statusUrl: `/v1/approvals/${res.body.approvalId}` });
+    await expectAudited('shop__delete_order', 'APPROVAL_PENDING', { decision: 'approval_required', outcome: 'not_run' });
     const still = await invoke('shop__get_order', { orderId: 'ord_1002' });
     expect(still.body.upstreamStatus).toBe(200);
   });
 
   it('a consequential operation (x-openai-isConsequential) also needs approval', async () => {
     const res = await invoke('shop__refund_order', { orderId: 'ord_1001', body: { amount: 1, reason: 'test' } });
-    expect(res.body.error.code).toBe('APPROVAL_REQUIRED');
+    expect(res.status).toBe(202);
   });
 
   it('a grant that requires approval stops a read tool too', async () => {
@@ -203,7 +203,8 @@ describe('refused and failed calls', () => {
       body: { subject: 'principal:supervised', target: 'tool:shop__list_orders', requireApproval: true },
     });
     const res = await invoke('shop__list_orders', {}, c.key);
-    expect(res.body.error.code).toBe('APPROVAL_REQUIRED');
+    expect(res.status).toBe(202);
+    expect(res.body.approvalId).toMatch(/^apr_/);
   });
 
   it('a large result is cut with an explicit truncation marker', async () => {

@@ -55,7 +55,7 @@ describe('toolgate chat', () => {
     expect(lines).toContain('  → orders__get_order {"orderId":"ord_1001"}');
     expect(lines.some((l) => /^ {2}← orders__get_order allow \d+\.\d ms$/.test(l))).toBe(true);
     // The destructive call is held for approval: the turn ends with the gateway's message, not the model's.
-    expect(lines.some((l) => l.startsWith('  ← orders__delete_order approval_required APPROVAL_REQUIRED'))).toBe(true);
+    expect(lines.some((l) => l.startsWith('  ← orders__delete_order approval_required APPROVAL_PENDING'))).toBe(true);
     // The started line comes before its finished line, and both before the answer text.
     const started = run.stdout.indexOf('→ orders__get_order');
     const finished = run.stdout.indexOf('← orders__get_order');

@@ -112,12 +112,12 @@ describe('streamed chat completions, tool events and the official OpenAI SDK', (
     expect(toolEvents(approval.events).at(-1)).toMatchObject({
       phase: 'finished',
       decision: 'approval_required',
-      errorCode: 'APPROVAL_REQUIRED',
+      errorCode: 'APPROVAL_PENDING',
     });
     expect(streamedText(approval.events)).toContain('call_r');
     const last = chunks(approval.events).at(-1);
     expect(last.choices[0].finish_reason).toBe('stop');
-    expect(last.toolgate.pendingApprovals[0]).toMatchObject({ toolCallId: 'call_r', approvalId: null });
+    expect(last.toolgate.pendingApprovals[0]).toMatchObject({ toolCallId: 'call_r', approvalId: expect.stringMatching(/^apr_/) });
 
     const weather = { type: 'function', function: { name: 'get_weather', parameters: { type: 'object', properties: {} } } };
     gw.model.enqueue({ toolCalls: [{ id: 'call_w', name: 'get_weather', arguments: { city: 'Oslo' } }] });

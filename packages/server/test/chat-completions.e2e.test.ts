@@ -179,7 +179,7 @@ describe('POST /v1/chat/completions runs tools server-side', () => {
         riskTier: 'consequential',
         requiredBy: 'risk_tier',
         message: expect.any(String),
-        approvalId: null,
+        approvalId: expect.stringMatching(/^apr_/),
       },
     ]);
     expect(gw.model.chatRequests()).toHaveLength(1);

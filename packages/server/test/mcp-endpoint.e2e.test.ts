@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import { StreamableHTTPClientTransport, StreamableHTTPError } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { McpError, ToolListChangedNotificationSchema } from '@modelcontextprotocol/sdk/types.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fixtureStdio, waitFor } from '../src/connectors/mcp/fixtures/mcp-test-servers.js';
@@ -80,7 +80,8 @@ describe('the MCP endpoint /mcp', () => {
     let cursor: string | undefined;
     do {
       const page = await client.listTools(cursor === undefined ? {} : { cursor });
-      pages.push(page.tools.map((tool) => tool.name));
+      // The built-in approval status tool closes the last page; these tests compare the plugin tools.
+      pages.push(page.tools.map((tool) => tool.name).filter((name) => name !== 'toolgate_approval_status'));
       cursor = page.nextCursor;
     } while (cursor !== undefined);
     return pages;
@@ -171,6 +172,9 @@ describe('the MCP endpoint /mcp', () => {
     const hidden = await rejection(client.callTool({ name: 'fixture__tool_000', arguments: {} }));
     expect(hidden.code).toBe(-32602);
     expect(hidden.data).toMatchObject({ code: 'TOOL_NOT_FOUND' });
+    // On MCP the message points at tools/list, not at the REST path of the table's default wording.
+    expect(hidden.message).toContain('tools/list');
+    expect(hidden.message).not.toContain('/v1/tools');
     const [denied] = await auditFor(t, 'fixture__tool_000');
     expect(denied).toMatchObject({ surface: 'mcp', principalName: 'mcp-agent', decision: 'deny', errorCode: 'TOOL_NOT_FOUND' });
   });
@@ -180,7 +184,7 @@ describe('the MCP endpoint /mcp', () => {
     const sessionId = transport.sessionId ?? '';
     const stolen = await post('/mcp', JSON.stringify(LIST), { authorization: `Bearer ${other.key}`, 'mcp-session-id': sessionId });
     expect(stolen.status).toBe(403);
-    expect(stolen.body.error.code).toBe('MCP_SESSION_FORBIDDEN');
+    expect(stolen.body).toMatchObject({ jsonrpc: '2.0', error: { code: -32003, data: { code: 'MCP_SESSION_FORBIDDEN' } }, id: null });
     const [refused] = await auditFor(t, 'mcp.session.refused');
     expect(refused).toMatchObject({
       type: 'session',
@@ -198,7 +202,15 @@ describe('the MCP endpoint /mcp', () => {
 
     const unknown = await post('/mcp', JSON.stringify(LIST), { 'mcp-session-id': 'A'.repeat(43) });
     expect(unknown.status).toBe(404);
-    expect(unknown.body.error.code).toBe('MCP_SESSION_NOT_FOUND');
+    expect(unknown.body).toEqual({
+      jsonrpc: '2.0',
+      error: {
+        code: -32001,
+        message: expect.stringMatching(/initialize/),
+        data: { code: 'MCP_SESSION_NOT_FOUND', requestId: expect.any(String) },
+      },
+      id: null,
+    });
   });
 
   it('refuses bad JSON, invalid JSON-RPC, missing credentials and foreign origins cleanly; serves sessionless requests', async () => {
@@ -211,12 +223,12 @@ describe('the MCP endpoint /mcp', () => {
 
     const anonymous = await post('/mcp', JSON.stringify(INIT), { authorization: null });
     expect(anonymous.status).toBe(401);
-    expect(anonymous.body.error.code).toBe('AUTH_MISSING');
+    expect(anonymous.body).toMatchObject({ jsonrpc: '2.0', error: { code: -32001, data: { code: 'AUTH_MISSING' } }, id: null });
     expect(anonymous.headers.get('www-authenticate')).toMatch(/^Bearer /);
 
     const foreign = await post('/mcp', JSON.stringify(INIT), { origin: 'https://evil.example' });
     expect(foreign.status).toBe(403);
-    expect(foreign.body.error.code).toBe('ORIGIN_FORBIDDEN');
+    expect(foreign.body).toMatchObject({ jsonrpc: '2.0', error: { code: -32003, data: { code: 'ORIGIN_FORBIDDEN' } }, id: null });
     const listedOrigin = await post('/mcp', JSON.stringify(INIT), { origin: ALLOWED_ORIGIN });
     expect(listedOrigin.status).toBe(200);
     expect(listedOrigin.body.result.serverInfo.name).toBe('toolgate');
@@ -254,7 +266,7 @@ describe('the MCP endpoint /mcp', () => {
     // A caller who sees none of the plugin's tools gets no instructions either.
     const none = await connect(agent.key, '/mcp/fixture');
     expect(none.client.getInstructions()).toBeUndefined();
-    expect((await none.client.listTools()).tools).toEqual([]);
+    expect((await none.client.listTools()).tools.map((x) => x.name)).toEqual(['toolgate_approval_status']);
   }, 30_000);
 
   it('tells a client when its visible tools change, and only that client', async () => {
@@ -346,6 +358,45 @@ describe('the MCP endpoint /mcp', () => {
     expect(closed).toMatchObject({ type: 'session', principalName: 'mcp-agent' });
     const after = await post('/mcp', JSON.stringify(LIST), { 'mcp-session-id': sessionId });
     expect(after.status).toBe(404);
-    expect(after.body.error.code).toBe('MCP_SESSION_NOT_FOUND');
+    expect(after.body.error.data.code).toBe('MCP_SESSION_NOT_FOUND');
+  });
+  it('answers refusals as JSON-RPC errors the SDK client reports with status and our code (a 404 session means: initialize again)', async () => {
+    const { client, transport } = await connect(agent.key);
+    // Ended behind the client's back (as an expiry would): it still sends the old id.
+    const ended = await fetch(new URL('/mcp', t.url), {
+      method: 'DELETE',
+      headers: { authorization: `Bearer ${agent.key}`, 'mcp-session-id': transport.sessionId ?? '' },
+    });
+    expect(ended.status).toBe(204);
+    const err = await client.listTools().then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(err).toBeInstanceOf(StreamableHTTPError);
+    expect((err as StreamableHTTPError).code).toBe(404);
+    expect((err as StreamableHTTPError).message).toContain('"code":"MCP_SESSION_NOT_FOUND"');
+
+    const badPlugin = await post('/mcp/Not-A-Plugin', JSON.stringify(LIST));
+    expect(badPlugin.status).toBe(404);
+    expect(badPlugin.body).toMatchObject({ jsonrpc: '2.0', error: { data: { code: 'NOT_FOUND' } }, id: null });
+  });
+
+  it('lets browser clients on allowed origins read Mcp-Session-Id and WWW-Authenticate (CORS expose headers)', async () => {
+    const exposed = (headers: Headers) => (headers.get('access-control-expose-headers') ?? '').toLowerCase().split(/\s*,\s*/);
+    const init = await post('/mcp', JSON.stringify(INIT), { origin: ALLOWED_ORIGIN });
+    expect(init.status).toBe(200);
+    expect(exposed(init.headers)).toEqual(expect.arrayContaining(['mcp-session-id', 'www-authenticate']));
+    const anonymous = await post('/mcp', JSON.stringify(INIT), { origin: ALLOWED_ORIGIN, authorization: null });
+    expect(anonymous.status).toBe(401);
+    expect(anonymous.headers.get('access-control-allow-origin')).toBe(ALLOWED_ORIGIN);
+    expect(anonymous.headers.get('www-authenticate')).toMatch(/^Bearer /);
+    expect(exposed(anonymous.headers)).toEqual(expect.arrayContaining(['mcp-session-id', 'www-authenticate']));
+    const unknown = await post('/mcp', JSON.stringify(LIST), { origin: ALLOWED_ORIGIN, 'mcp-session-id': 'B'.repeat(43) });
+    expect(unknown.status).toBe(404);
+    expect(exposed(unknown.headers)).toEqual(expect.arrayContaining(['mcp-session-id', 'www-authenticate']));
+    // A foreign origin gets no CORS headers at all.
+    const foreign = await post('/mcp', JSON.stringify(INIT), { origin: 'https://evil.example' });
+    expect(foreign.headers.get('access-control-expose-headers')).toBeNull();
+    expect(foreign.headers.get('access-control-allow-origin')).toBeNull();
   });
 });

@@ -54,7 +54,7 @@ describe('toolgate mcp --stdio', () => {
     const { client } = await connectOverStdio(t, caller.key);
     try {
       const listed = await client.listTools();
-      expect(listed.tools.map((tool) => tool.name)).toEqual(['shop__get_order']);
+      expect(listed.tools.map((tool) => tool.name)).toEqual(['shop__get_order', 'toolgate_approval_status']);
       const result = await client.callTool({ name: 'shop__get_order', arguments: { orderId: 'ord_1001' } });
       expect(result.isError ?? false).toBe(false);
       expect(JSON.stringify(result.content)).toContain('ord_1001');
@@ -73,7 +73,7 @@ describe('toolgate mcp --stdio', () => {
     const { client } = await connectOverStdio(t, caller.key, ['--plugin', 'shop']);
     try {
       const listed = await client.listTools();
-      expect(listed.tools.map((tool) => tool.name)).toEqual(['get_order']);
+      expect(listed.tools.map((tool) => tool.name)).toEqual(['get_order', 'toolgate_approval_status']);
       const result = await client.callTool({ name: 'get_order', arguments: { orderId: 'ord_1002' } });
       expect(JSON.stringify(result.content)).toContain('ord_1002');
     } finally {

@@ -202,7 +202,7 @@ describe('OAuth 2.1 access tokens from an external issuer', () => {
     const client = new Client({ name: 'oauth-e2e', version: '1.0.0' });
     await client.connect(transport);
     try {
-      expect((await client.listTools()).tools.map((x) => x.name)).toEqual([TOOL]);
+      expect((await client.listTools()).tools.map((x) => x.name)).toEqual([TOOL, 'toolgate_approval_status']);
       const result = await client.callTool({ name: TOOL, arguments: { msg: 'over-mcp' } });
       expect(result.isError).toBeFalsy();
       expect(upstream.requests.at(-1)?.url).toBe('/echo?msg=over-mcp');

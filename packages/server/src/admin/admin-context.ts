@@ -10,6 +10,8 @@ import type { MetaStore } from '../store/meta-store.js';
 import type { PluginStore } from '../store/plugin-store.js';
 import type { PrincipalStore } from '../store/principal-store.js';
 import type { GrantIndex } from '../policy/grant-index.js';
+import type { PolicyAdmin } from '../policy/policy-admin.js';
+import type { PolicyAuthorizer } from '../policy/policy-authorizer.js';
 import type { VisibilityChangeFeed } from '../ports/visibility-changes.js';
 
 /** The stores and caches administrative use cases work on (wired in main.ts). */
@@ -22,6 +24,10 @@ export interface AdminContext {
   readonly meta: MetaStore;
   readonly catalog: CachedToolCatalog;
   readonly grantIndex: GrantIndex;
+  /** Conditional Cedar policies: validated saves, versions, the generated schemas. */
+  readonly policies: PolicyAdmin;
+  /** The gateway's one authorizer (grants, then the tool's policies), for explanations and approvals. */
+  readonly authorizer: PolicyAuthorizer;
   readonly audit: AuditSink;
   readonly clock: Clock;
   /** Fetches a spec or manifest through the SSRF-safe fetcher. */

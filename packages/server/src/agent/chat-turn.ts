@@ -24,10 +24,17 @@ export interface ChatTurnInput {
   readonly credential: string | null;
   readonly body: unknown;
   readonly requestId: string;
+  /** The caller's address, for policies on the network (context.sourceIp). */
+  readonly sourceIp?: string;
   /** `X-Toolgate-Tool-Execution` header, if sent. */
   readonly executionHeader: string | undefined;
   /** Aborts model calls when the caller goes away. */
   readonly signal: AbortSignal;
+  /**
+   * Set when the framework refused the body before the handler ran (malformed JSON, over the size limit): the
+   * turn still authenticates the caller and writes its `chat` audit event, then stops with this error.
+   */
+  readonly rejected?: GatewayError;
 }
 
 /** Receives the turn as it happens, for streaming; every callback is optional. */
@@ -83,6 +90,7 @@ export async function runChatTurn(deps: ChatEngineDeps, input: ChatTurnInput, ob
     });
     audit.principalId = principal.id;
     audit.principalName = principal.name;
+    if (input.rejected) throw input.rejected;
     const request = parseChatRequest(input.body, input.executionHeader);
     tally.model = request.model;
     const provider = deps.models.resolve(request.model);
@@ -141,7 +149,7 @@ export async function runChatTurn(deps: ChatEngineDeps, input: ChatTurnInput, ob
       conversation.push({ role: 'assistant', content: step.content, tool_calls: step.toolCalls });
       const outcome = await runModelToolCalls(
         deps.pipeline,
-        { credential: input.credential, requestId: input.requestId },
+        { credential: input.credential, requestId: input.requestId, ...(input.sourceIp !== undefined ? { sourceIp: input.sourceIp } : {}) },
         targets.map(({ call, target }) => ({ call, toolName: target.kind === 'gateway' ? target.toolName : call.function.name })),
         (event) => observer.onToolEvent?.(event),
       );

@@ -2,7 +2,7 @@ import type { AuditDecision } from '../core/audit-event.js';
 import type { ErrorCode } from '../core/errors.js';
 import { GatewayError, toGatewayError } from '../core/gateway-error.js';
 import type { PipelineDeps } from '../pipeline/pipeline-deps.js';
-import { EXECUTION_ERRORS, runToolCall } from '../pipeline/run-tool-call.js';
+import { APPROVAL_STOPS, EXECUTION_ERRORS, runToolCall } from '../pipeline/run-tool-call.js';
 import type { ChatMessage, ChatToolCall } from './chat-types.js';
 import { envelopeToolResult } from './untrusted-envelope.js';
 
@@ -24,7 +24,7 @@ export interface ToolCallEvent {
   readonly auditCallId?: string;
 }
 
-/** A call the approval gate stopped; `approvalId` is filled once the approval workflow exists. */
+/** A call the approval gate stopped; `approvalId` names its approval request (null when none could be made). */
 export interface PendingApproval {
   readonly toolCallId: string;
   readonly tool: string;
@@ -55,7 +55,7 @@ export interface ToolCallsOutcome {
  */
 export async function runModelToolCalls(
   deps: PipelineDeps,
-  ctx: { readonly credential: string | null; readonly requestId: string },
+  ctx: { readonly credential: string | null; readonly requestId: string; readonly sourceIp?: string },
   calls: readonly ModelToolCall[],
   onEvent: (event: ToolCallEvent) => void,
 ): Promise<ToolCallsOutcome> {
@@ -73,6 +73,9 @@ export async function runModelToolCalls(
         args: parsed.args,
         surface: 'chat',
         requestId: ctx.requestId,
+        ...(ctx.sourceIp !== undefined ? { sourceIp: ctx.sourceIp } : {}),
+        // The model's tool-call id: a client re-sending the same conversation does not ask for approval twice.
+        idempotencyKey: `chat:${call.id}`,
         ...(parsed.rejected ? { rejected: parsed.rejected } : {}),
       });
       onEvent({ phase: 'finished', ...base, decision: 'allow', latencyMs: latencyMs(), auditCallId: result.callId });
@@ -89,10 +92,13 @@ export async function runModelToolCalls(
       toolMessages.push({ role: 'tool', tool_call_id: call.id, content: envelopeToolResult(provenance, result.content) });
     } catch (thrown) {
       const err = toGatewayError(thrown);
-      const decision: AuditDecision =
-        err.code === 'APPROVAL_REQUIRED' ? 'approval_required' : EXECUTION_ERRORS.has(err.code) ? 'allow' : 'deny';
+      const decision: AuditDecision = APPROVAL_STOPS.has(err.code)
+        ? 'approval_required'
+        : EXECUTION_ERRORS.has(err.code)
+          ? 'allow'
+          : 'deny';
       onEvent({ phase: 'finished', ...base, decision, errorCode: err.code, latencyMs: latencyMs() });
-      if (err.code === 'APPROVAL_REQUIRED') {
+      if (APPROVAL_STOPS.has(err.code)) {
         return { toolMessages, pendingApproval: pendingApproval(call, toolName, parsed.args, err) };
       }
       toolMessages.push({ role: 'tool', tool_call_id: call.id, content: toolErrorContent(err) });
@@ -141,7 +147,7 @@ function pendingApproval(call: ChatToolCall, toolName: string, args: unknown, er
     riskTier,
     requiredBy,
     message: err.message,
-    approvalId: null,
+    approvalId: typeof err.details?.['approvalId'] === 'string' ? err.details['approvalId'] : null,
   };
 }
 
@@ -153,8 +159,15 @@ export function approvalMessage(pending: PendingApproval): string {
       : pending.riskTier !== undefined
         ? `its risk tier "${pending.riskTier}" requires approval`
         : 'policy requires approval for it';
+  if (pending.approvalId === null) {
+    return (
+      `The tool call ${pending.toolCallId} to ${pending.tool} needs approval before it can run, because ${why}. ` +
+      'It was not run. Ask an approver to approve it, then send the request again.'
+    );
+  }
   return (
     `The tool call ${pending.toolCallId} to ${pending.tool} needs approval before it can run, because ${why}. ` +
-    'It was not run. Ask an approver to approve it, then send the request again.'
+    `It was not run; approval request ${pending.approvalId} waits for an approver. Once approved, Toolgate runs it ` +
+    `exactly once and keeps the result: see GET /v1/approvals/${pending.approvalId} (or toolgate approvals show ${pending.approvalId}).`
   );
 }

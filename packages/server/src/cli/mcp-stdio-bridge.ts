@@ -1,6 +1,7 @@
 import type { Readable, Writable } from 'node:stream';
 import { StreamableHTTPClientTransport, StreamableHTTPError } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
+import { perRequestSignalFetch } from './per-request-signal-fetch.js';
 import { isJSONRPCRequest, isJSONRPCResultResponse, type JSONRPCMessage, type RequestId } from '@modelcontextprotocol/sdk/types.js';
 
 export interface StdioBridgeOptions {
@@ -29,6 +30,8 @@ export async function bridgeStdioToGateway(opts: StdioBridgeOptions): Promise<vo
   const endpoint = new URL(opts.plugin !== undefined ? `/mcp/${encodeURIComponent(opts.plugin)}` : '/mcp', opts.url);
   const gateway = new StreamableHTTPClientTransport(endpoint, {
     requestInit: { headers: { authorization: `Bearer ${opts.key}` } },
+    // The bridge lives as long as the desktop client: nothing may pile up per relayed message.
+    fetch: perRequestSignalFetch(),
   });
   const local = new StdioServerTransport(opts.stdin, opts.stdout);
   const initializeIds = new Set<RequestId>();
@@ -73,8 +76,10 @@ function describeGatewayError(err: unknown, endpoint: URL): string {
   if (err instanceof StreamableHTTPError) {
     const body = /\{.*\}/s.exec(err.message)?.[0];
     const parsed = body !== undefined ? safeJson(body) : undefined;
-    const ours = (parsed as { error?: { code?: unknown; message?: unknown } } | undefined)?.error;
-    if (typeof ours?.code === 'string' && typeof ours.message === 'string') return `${ours.code}: ${ours.message}`;
+    const ours = (parsed as { error?: { code?: unknown; message?: unknown; data?: { code?: unknown } } } | undefined)?.error;
+    // /mcp answers refusals in JSON-RPC with our code as data; the REST body has it as the code itself.
+    const code = typeof ours?.data?.code === 'string' ? ours.data.code : ours?.code;
+    if (typeof code === 'string' && typeof ours?.message === 'string') return `${code}: ${ours.message}`;
     if (typeof ours?.message === 'string') return `gateway answered HTTP ${err.code ?? '?'}: ${ours.message}`;
     return `gateway answered HTTP ${err.code ?? '?'} at ${endpoint.href}: ${err.message}`;
   }

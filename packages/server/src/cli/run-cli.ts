@@ -1,11 +1,14 @@
 import { Command, CommanderError } from 'commander';
 import { GatewayError } from '../core/gateway-error.js';
 import { cliContext } from './cli-context.js';
+import { addApprovalCommands } from './commands/approval-commands.js';
 import { addAuditCommand } from './commands/audit-command.js';
 import { addChatCommand } from './commands/chat-command.js';
 import { addGrantCommands } from './commands/grant-commands.js';
 import { addMcpCommand } from './commands/mcp-command.js';
 import { addPluginCommand } from './commands/plugin-command.js';
+import { addPolicyCommands } from './commands/policy-commands.js';
+import { addPolicyExplainCommands } from './commands/policy-explain-commands.js';
 import { addPrincipalCommands } from './commands/principal-commands.js';
 import { addReviewCommands } from './commands/review-commands.js';
 import { addServeCommand } from './commands/serve-command.js';
@@ -27,6 +30,8 @@ export function buildProgram(): Command {
   addReviewCommands(program, cli);
   addPrincipalCommands(program, cli);
   addGrantCommands(program, cli);
+  addPolicyExplainCommands(addPolicyCommands(program, cli), cli);
+  addApprovalCommands(program, cli);
   addAuditCommand(program, cli);
   addMcpCommand(program);
   addChatCommand(program, cli);

@@ -22,6 +22,20 @@ const DeclaredPlugin = Type.Object(
   { additionalProperties: false },
 );
 
+/** Where approval events are posted (through the SSRF-safe fetcher; private addresses only when allowed). */
+const ApprovalWebhook = Type.Object(
+  {
+    url: Type.String({ pattern: '^https?://' }),
+    format: StringEnum(['json', 'slack'], { default: 'json' }),
+    events: Type.Array(StringEnum(['requested', 'decided', 'executed', 'expired']), {
+      default: ['requested', 'decided', 'executed', 'expired'],
+      uniqueItems: true,
+    }),
+    allowPrivateNetwork: Type.Boolean({ default: false, description: 'allow a webhook on loopback or a private network' }),
+  },
+  { additionalProperties: false },
+);
+
 export const ConfigSchema = Type.Object(
   {
     server: Type.Object(
@@ -46,7 +60,21 @@ export const ConfigSchema = Type.Object(
       { additionalProperties: false, default: {} },
     ),
     approval: Type.Object(
-      { requiredTiers: Type.Array(RiskTier, { default: ['consequential', 'destructive'], uniqueItems: true }) },
+      {
+        requiredTiers: Type.Array(RiskTier, { default: ['consequential', 'destructive'], uniqueItems: true }),
+        ttlSeconds: Type.Integer({
+          default: 3600,
+          minimum: 10,
+          maximum: 2_592_000,
+          description: 'how long an approval request waits for approvers before it expires (and the call is denied)',
+        }),
+        twoPersonTools: Type.Array(Type.String({ minLength: 1 }), {
+          default: [],
+          uniqueItems: true,
+          description: 'tool names whose calls need two distinct approvers (the two-person rule)',
+        }),
+        webhooks: Type.Array(ApprovalWebhook, { default: [], description: 'notified on approval events, in the background' }),
+      },
       { additionalProperties: false, default: {} },
     ),
     plugins: Type.Array(DeclaredPlugin, { default: [] }),
@@ -122,6 +150,24 @@ export const ConfigSchema = Type.Object(
       },
       { additionalProperties: false, default: {} },
     ),
+    policy: Type.Object(
+      {
+        timezone: Type.String({
+          default: 'UTC',
+          minLength: 1,
+          description: 'IANA time zone of context.now in conditional policies (hour, weekday, date), e.g. Europe/Berlin',
+        }),
+        principalAttributes: Type.Record(
+          Type.String({ pattern: '^[A-Za-z_][A-Za-z0-9_]{0,63}$' }),
+          StringEnum(['String', 'Long', 'Boolean', 'Set<String>', 'Set<Long>']),
+          {
+            default: {},
+            description: 'principal attributes policies may test as principal.attrs.<name>, with their Cedar types',
+          },
+        ),
+      },
+      { additionalProperties: false, default: {} },
+    ),
     examples: Type.Object(
       {
         orders: Type.Boolean({ default: false, description: 'start the example orders API and register it as plugin "orders"' }),
@@ -135,4 +181,5 @@ export const ConfigSchema = Type.Object(
 export type ToolgateConfig = Static<typeof ConfigSchema>;
 export type DeclaredPluginConfig = Static<typeof DeclaredPlugin>;
 export type ModelProviderConfig = ToolgateConfig['models']['providers'][number];
+export type ApprovalWebhookConfig = ToolgateConfig['approval']['webhooks'][number];
 export type OAuthConfig = NonNullable<ToolgateConfig['auth']['oauth']>;

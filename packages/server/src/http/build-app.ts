@@ -5,9 +5,12 @@ import { fromFrameworkError, sendError } from './error-reply.js';
 import type { HttpServices } from './http-services.js';
 import { registerAdminGrantRoutes } from './routes/admin-grant-routes.js';
 import { registerAdminPluginRoutes } from './routes/admin-plugin-routes.js';
+import { registerAdminPolicyExplainRoutes } from './routes/admin-policy-explain-routes.js';
+import { registerAdminPolicyRoutes } from './routes/admin-policy-routes.js';
 import { registerAdminPrincipalRoutes } from './routes/admin-principal-routes.js';
 import { registerAdminReviewRoutes } from './routes/admin-review-routes.js';
-import { registerChatRoutes } from './routes/chat-routes.js';
+import { registerApprovalRoutes } from './routes/approval-routes.js';
+import { auditRefusedChat, CHAT_ROUTE, registerChatRoutes } from './routes/chat-routes.js';
 import { registerHealthRoutes } from './routes/health-routes.js';
 import { registerOAuthMetadataRoutes } from './routes/oauth-metadata-routes.js';
 import { auditRefusedInvoke, INVOKE_ROUTE, registerToolRoutes } from './routes/tool-routes.js';
@@ -50,6 +53,9 @@ export function buildHttpApp(
     if (err && !(error instanceof GatewayError) && req.routeOptions.url === INVOKE_ROUTE) {
       // The framework refused the invoke body before our handler ran: audit it through the pipeline.
       err = await auditRefusedInvoke(services, req, err);
+    } else if (err && !(error instanceof GatewayError) && req.routeOptions.url === CHAT_ROUTE) {
+      // Likewise for a chat body: the turn's `chat` audit event records the refusal.
+      err = await auditRefusedChat(services, req, err);
     }
     if (!err) {
       err = toGatewayError(error);
@@ -75,7 +81,10 @@ export function buildHttpApp(
   registerAdminPluginRoutes(app, services);
   registerAdminPrincipalRoutes(app, services);
   registerAdminGrantRoutes(app, services);
+  registerAdminPolicyRoutes(app, services);
+  registerAdminPolicyExplainRoutes(app, services);
   registerAdminReviewRoutes(app, services);
+  if (services.approvals) registerApprovalRoutes(app, services, services.approvals);
   for (const mount of mounts) mount(app);
   return app;
 }

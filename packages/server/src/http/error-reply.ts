@@ -35,6 +35,12 @@ export function fromFrameworkError(err: FastifyError, bodyLimitBytes: number): G
   return undefined;
 }
 
+/** The headers an error answer carries on every surface, whatever its body's format. */
+export function setErrorHeaders(req: FastifyRequest, reply: FastifyReply, err: GatewayError): void {
+  if (err.retryAfterSeconds !== undefined) void reply.header('retry-after', String(err.retryAfterSeconds));
+  if (ERRORS[err.code].http === 401) void reply.header('www-authenticate', bearerChallenge(req, err));
+}
+
 export function sendError(req: FastifyRequest, reply: FastifyReply, err: GatewayError): FastifyReply {
   const spec = ERRORS[err.code];
   const body: ErrorBody = {
@@ -46,7 +52,6 @@ export function sendError(req: FastifyRequest, reply: FastifyReply, err: Gateway
       ...(err.details ? { details: err.details } : {}),
     },
   };
-  if (err.retryAfterSeconds !== undefined) void reply.header('retry-after', String(err.retryAfterSeconds));
-  if (spec.http === 401) void reply.header('www-authenticate', bearerChallenge(req, err));
+  setErrorHeaders(req, reply, err);
   return reply.code(spec.http).send(body);
 }

@@ -1,5 +1,6 @@
 import type { AdminContext } from '../admin/admin-context.js';
 import type { ChatEngineDeps } from '../agent/chat-turn.js';
+import type { ApprovalDeps } from '../approvals/approval-deps.js';
 import type { ProtectedResource } from '../auth/protected-resource.js';
 import type { PipelineDeps } from '../pipeline/pipeline-deps.js';
 
@@ -15,4 +16,6 @@ export interface HttpServices {
   readonly consoleIndexPath: string;
   /** Present when `auth.oauth` is configured: the .well-known metadata and every 401's challenge come from it. */
   readonly protectedResource?: ProtectedResource;
+  /** The approval workflow (`/v1/approvals`); absent, calls needing approval are refused with APPROVAL_REQUIRED. */
+  readonly approvals?: ApprovalDeps;
 }

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { ToolCallResult } from '../pipeline/call-types.js';
-import { toCallToolResult } from './call-tool-result.js';
+import { ERRORS } from '../core/errors.js';
+import { GatewayError } from '../core/gateway-error.js';
+import { mcpErrorMessage, toCallToolResult } from './call-tool-result.js';
 
 const base: ToolCallResult = {
   callId: 'c1',
@@ -66,5 +68,18 @@ describe('toCallToolResult', () => {
     );
     expect(cut.isError).toBe(true);
     expect(JSON.stringify(cut.content)).toContain('cut to the output limit');
+  });
+});
+
+describe('mcpErrorMessage', () => {
+  it("points an MCP caller at tools/list, not at the REST path of the table's default message", () => {
+    const message = mcpErrorMessage(new GatewayError('TOOL_NOT_FOUND'));
+    expect(message).toContain('tools/list');
+    expect(message).not.toMatch(/\/v1\//);
+  });
+
+  it('keeps a message a stage wrote itself, and the default of codes that name no REST path', () => {
+    expect(mcpErrorMessage(new GatewayError('TOOL_NOT_FOUND', { message: 'Not on this endpoint.' }))).toBe('Not on this endpoint.');
+    expect(mcpErrorMessage(new GatewayError('ARGS_INVALID'))).toBe(ERRORS.ARGS_INVALID.message);
   });
 });

@@ -1,9 +1,25 @@
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import { ERRORS, type ErrorCode } from '../core/errors.js';
+import type { GatewayError } from '../core/gateway-error.js';
 import type { JsonSchema } from '../core/tool.js';
 import type { ToolCallResult } from '../pipeline/call-types.js';
 import { outputSchemaProblem } from './output-conformance.js';
 
 type Content = CallToolResult['content'];
+
+/**
+ * The table's default messages that name a REST path, as they read on MCP, where callers list tools with
+ * `tools/list`. The error table stays the one source of codes and meanings; only the wording of the route differs.
+ */
+const MCP_MESSAGES: Partial<Record<ErrorCode, string>> = {
+  TOOL_NOT_FOUND: 'No such tool, or you may not use it. List the tools you can call with tools/list.',
+};
+
+/** The caller-safe message of `err` for an MCP caller: a message a stage wrote itself is kept as it is. */
+export function mcpErrorMessage(err: GatewayError): string {
+  const wording = MCP_MESSAGES[err.code];
+  return wording !== undefined && err.message === ERRORS[err.code].message ? wording : err.message;
+}
 
 /** What the mapping needs to know of the tool that ran. */
 export interface ResultShape {

@@ -8,6 +8,8 @@ import { authenticate } from '../pipeline/stages/authenticate.js';
 import type { McpSessionRecord } from '../ports/mcp-session-store.js';
 import { requestCredential } from '../http/request-credential.js';
 import { endpointTools } from './endpoint-tools.js';
+import { mcpErrorHandler } from './mcp-error-reply.js';
+import { auditRefusedToolCall } from './refused-call-audit.js';
 import { ListChangedStreams } from './list-changed-streams.js';
 import type { McpServices } from './mcp-services.js';
 import { corsHeaders, originAllowed, PREFLIGHT_HEADERS } from './origin-policy.js';
@@ -71,6 +73,8 @@ export function mcpRoutes(services: McpServices): (app: FastifyInstance) => void
 
     void app.register(async (mcp) => {
       // Bodies are read as text here so that bad JSON gets a JSON-RPC parse error, as MCP clients expect.
+      // Refusals on /mcp answer in JSON-RPC, like the transport's own; REST routes keep the REST error body.
+      mcp.setErrorHandler(mcpErrorHandler);
       mcp.removeAllContentTypeParsers();
       mcp.addContentTypeParser('*', { parseAs: 'string' }, (_req, body, done) => done(null, body));
       mcp.addHook('onRequest', async (req, reply) => {
@@ -91,7 +95,16 @@ export function mcpRoutes(services: McpServices): (app: FastifyInstance) => void
         });
 
         mcp.post<{ Params: { plugin?: string } }>(url, async (req, reply) => {
-          const admitted = await admit(req);
+          let admitted: Admitted;
+          try {
+            admitted = await admit(req);
+          } catch (err) {
+            if (err instanceof GatewayError) {
+              const request = { body: req.body, credential: requestCredential(req), requestId: req.id, scope: req.params.plugin ?? '' };
+              await auditRefusedToolCall(services.pipeline, request, err);
+            }
+            throw err;
+          }
           await servePost(req, reply, admitted);
         });
 
@@ -138,7 +151,7 @@ export function mcpRoutes(services: McpServices): (app: FastifyInstance) => void
           return void reply.code(400).type('application/json').send(jsonRpcError(-32700, 'Parse error: Invalid JSON'));
         }
       }
-      const ctx = { services, credential: admitted.credential, requestId: req.id, scope: admitted.scope };
+      const ctx = { services, credential: admitted.credential, requestId: req.id, sourceIp: req.ip, scope: admitted.scope };
       let sessionId: string | undefined;
       let instructions: string | undefined;
       const accept = String(req.headers.accept ?? '');

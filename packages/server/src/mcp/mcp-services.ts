@@ -1,3 +1,4 @@
+import type { ApprovalDeps } from '../approvals/approval-deps.js';
 import type { PipelineDeps } from '../pipeline/pipeline-deps.js';
 import type { McpSessionStore } from '../ports/mcp-session-store.js';
 import type { VisibilityChanges } from '../ports/visibility-changes.js';
@@ -19,4 +20,6 @@ export interface McpServices {
   readonly sessions: McpSessionStore;
   readonly visibilityChanges: VisibilityChanges;
   readonly settings: McpSurfaceSettings;
+  /** The approval workflow: pending calls answer with their approval id, and `toolgate_approval_status` is listed. */
+  readonly approvals?: ApprovalDeps;
 }

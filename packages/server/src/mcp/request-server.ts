@@ -1,6 +1,7 @@
 import { Server } from '@modelcontextprotocol/sdk/server/index.js';
 import { CallToolRequestSchema, ListToolsRequestSchema } from '@modelcontextprotocol/sdk/types.js';
 import { AjvJsonSchemaValidator } from '@modelcontextprotocol/sdk/validation/ajv';
+import { progressRelay } from './progress-relay.js';
 import { callTool, listToolsPage, type McpRequestContext } from './tool-handlers.js';
 
 /**
@@ -23,7 +24,15 @@ export function buildRequestServer(ctx: McpRequestContext, instructions?: string
     },
   );
   server.setRequestHandler(ListToolsRequestSchema, (request) => listToolsPage(ctx, request.params?.cursor));
-  server.setRequestHandler(CallToolRequestSchema, (request) => callTool(ctx, request.params.name, request.params.arguments));
+  server.setRequestHandler(CallToolRequestSchema, async (request, extra) => {
+    const relay = progressRelay(request.params._meta?.progressToken, extra.sendNotification);
+    try {
+      return await callTool(ctx, request.params.name, request.params.arguments, relay?.onProgress);
+    } finally {
+      // Progress after the result would be a protocol error: send what is held back now, then stop.
+      await relay?.settle();
+    }
+  });
   return server;
 }
 

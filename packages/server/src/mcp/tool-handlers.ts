@@ -4,7 +4,9 @@ import { GatewayError, toGatewayError } from '../core/gateway-error.js';
 import { listTools } from '../pipeline/list-tools.js';
 import { runToolCall } from '../pipeline/run-tool-call.js';
 import { renderTools } from '../plugins/targets/render-tools.js';
-import { toCallToolResult } from './call-tool-result.js';
+import type { ProgressListener } from '../ports/tool-executor.js';
+import { APPROVAL_STATUS_TOOL, approvalPendingResult, approvalStatusCall, approvalStatusToolDefinition } from './approval-status-tool.js';
+import { mcpErrorMessage, toCallToolResult } from './call-tool-result.js';
 import { endpointTools, fullToolName } from './endpoint-tools.js';
 import type { McpServices } from './mcp-services.js';
 import { decodeCursor, pageAfter } from './tool-list-cursor.js';
@@ -14,13 +16,15 @@ export interface McpRequestContext {
   readonly services: McpServices;
   readonly credential: string | null;
   readonly requestId: string;
+  /** The caller's address, for policies on the network (context.sourceIp). */
+  readonly sourceIp?: string;
   /** '' for `/mcp`, the plugin name for `/mcp/{plugin}`. */
   readonly scope: string;
 }
 
 /** A GatewayError as a JSON-RPC error: the table's JSON-RPC code, the caller-safe message, our code as data. */
 export function toMcpError(err: GatewayError, requestId: string): McpError {
-  return new McpError(ERRORS[err.code].jsonRpc, err.message, {
+  return new McpError(ERRORS[err.code].jsonRpc, mcpErrorMessage(err), {
     code: err.code,
     requestId,
     ...(err.details !== undefined ? { details: err.details } : {}),
@@ -57,6 +61,8 @@ export async function listToolsPage(ctx: McpRequestContext, cursor: string | und
   }
   // mcpTarget.check has verified every emitted definition against MCP's Tool shape.
   const tools = rendered.definitions as ListToolsResult['tools'];
+  // The approval status tool closes the last page, on every endpoint, for every caller.
+  if (nextCursor === undefined && ctx.services.approvals !== undefined) tools.push(approvalStatusToolDefinition);
   return { tools, ...(nextCursor !== undefined ? { nextCursor } : {}) };
 }
 
@@ -65,8 +71,18 @@ export async function listToolsPage(ctx: McpRequestContext, cursor: string | und
  * error table marks `mcpToolError` become tool results with `isError: true`, so the model can read and correct
  * them; the rest are JSON-RPC errors (an unknown or invisible tool: -32602, as the spec says).
  */
-export async function callTool(ctx: McpRequestContext, name: string, args: unknown): Promise<CallToolResult> {
-  const { pipeline } = ctx.services;
+export async function callTool(
+  ctx: McpRequestContext,
+  name: string,
+  args: unknown,
+  onProgress?: ProgressListener,
+): Promise<CallToolResult> {
+  const { pipeline, approvals } = ctx.services;
+  if (name === APPROVAL_STATUS_TOOL && approvals !== undefined) {
+    return approvalStatusCall(approvals, ctx, args).catch((err: unknown) => {
+      throw toMcpError(toGatewayError(err), ctx.requestId);
+    });
+  }
   const toolName = fullToolName(ctx.scope, name);
   // On a plugin's endpoint only that plugin's tools exist (a name can look like it has another plugin's prefix).
   const outOfScope = ctx.scope !== '' && pipeline.catalog.get(toolName)?.plugin.name !== ctx.scope;
@@ -77,6 +93,10 @@ export async function callTool(ctx: McpRequestContext, name: string, args: unkno
       args,
       surface: 'mcp',
       requestId: ctx.requestId,
+      ...(ctx.sourceIp !== undefined ? { sourceIp: ctx.sourceIp } : {}),
+      // A client retrying the same HTTP request (same X-Request-Id) maps to the same approval request.
+      idempotencyKey: `mcp:${ctx.requestId}`,
+      ...(onProgress !== undefined ? { onProgress } : {}),
       ...(outOfScope ? { rejected: new GatewayError('TOOL_NOT_FOUND', { reason: `not a tool of /mcp/${ctx.scope}` }) } : {}),
     });
     const entry = pipeline.catalog.get(result.tool);
@@ -87,9 +107,10 @@ export async function callTool(ctx: McpRequestContext, name: string, args: unkno
     });
   } catch (thrown) {
     const err = toGatewayError(thrown);
+    if (err.code === 'APPROVAL_PENDING') return approvalPendingResult(err, ctx.requestId);
     if (!ERRORS[err.code].mcpToolError) throw toMcpError(err, ctx.requestId);
     return {
-      content: [{ type: 'text', text: `${err.code}: ${err.message}` }],
+      content: [{ type: 'text', text: `${err.code}: ${mcpErrorMessage(err)}` }],
       isError: true,
       _meta: {
         'toolgate/error': {

@@ -4,7 +4,7 @@ import type { Principal } from '../core/principal.js';
 import type { Surface } from '../core/audit-event.js';
 import type { Tool } from '../core/tool.js';
 import type { AuthorizationDecision } from '../ports/authorizer.js';
-import type { UpstreamResult } from '../ports/tool-executor.js';
+import type { ProgressListener, UpstreamResult } from '../ports/tool-executor.js';
 
 /**
  * Each stage takes the previous stage's type and returns a wider one, so skipping or reordering a
@@ -17,11 +17,24 @@ export interface CallRequest {
   readonly args: unknown;
   readonly surface: Surface;
   readonly requestId: string;
+  /** The caller's IP as the surface saw it (REST: `req.ip`); conditional policies may test it. */
+  readonly sourceIp?: string;
   /**
    * Set when the surface could not parse the request (body too large, malformed JSON). The pipeline
    * still opens the audit record and authenticates the caller, then denies with this error.
    */
   readonly rejected?: GatewayError;
+  /**
+   * Receives the upstream's progress while the call runs (an MCP caller that sent a progress token). A
+   * callback the pipeline only hands to the executor, so nothing reaches the caller before the call is
+   * authorized and cleared to run.
+   */
+  readonly onProgress?: ProgressListener;
+  /**
+   * Makes a retried suggestion that needs approval map to the same approval request instead of a new one
+   * (REST `Idempotency-Key`, MCP request id, chat tool-call id).
+   */
+  readonly idempotencyKey?: string;
 }
 
 export interface AuthenticatedCall extends CallRequest {
@@ -47,9 +60,11 @@ export interface AdmittedCall extends AuthorizedCall {
 }
 
 export interface ApprovedCall extends AdmittedCall {
-  /** How the call was cleared to run; the approval workflow adds approval ids here. */
-  readonly clearance: 'not_required';
+  /** How the call was cleared to run: no approval needed, or the approval request that approved exactly this call. */
+  readonly clearance: Clearance;
 }
+
+export type Clearance = 'not_required' | { readonly approvalId: string };
 
 export interface ExecutedCall extends ApprovedCall {
   readonly upstream: UpstreamResult & { readonly truncated?: boolean };

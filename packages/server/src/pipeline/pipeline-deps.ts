@@ -1,5 +1,6 @@
 import type { RiskTier } from '../core/tool.js';
 import type { AccessTokenVerifier } from '../ports/access-token-verifier.js';
+import type { ApprovalRequests } from '../ports/approval-requests.js';
 import type { AuditSink } from '../ports/audit-sink.js';
 import type { Authorizer } from '../ports/authorizer.js';
 import type { Clock } from '../ports/clock.js';
@@ -33,4 +34,6 @@ export interface PipelineDeps {
   readonly clock: Clock;
   readonly logger: Logger;
   readonly settings: PipelineSettings;
+  /** Where calls that need approval are recorded; without it such calls are refused with APPROVAL_REQUIRED. */
+  readonly approvals?: ApprovalRequests;
 }

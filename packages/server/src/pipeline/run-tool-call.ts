@@ -24,6 +24,9 @@ export const EXECUTION_ERRORS: ReadonlySet<ErrorCode> = new Set([
   'EGRESS_BLOCKED',
 ]);
 
+/** The gate stopped the call for approval: recorded as a request (PENDING), or no request could be made. */
+export const APPROVAL_STOPS: ReadonlySet<ErrorCode> = new Set(['APPROVAL_PENDING', 'APPROVAL_REQUIRED']);
+
 /**
  * The one tool-call path every surface uses (DESIGN.md §2). The order of the stages is a security
  * property. The audit record is opened first and written in `finally`, so every call, allowed or
@@ -54,7 +57,7 @@ export async function runToolCall(deps: PipelineDeps, req: CallRequest): Promise
     const authorized = authorize(deps, validated);
     audit.reason = authorized.decision.reason;
     const admitted = await rateLimit(deps, authorized);
-    const approved = approvalGate(deps, admitted);
+    const approved = await approvalGate(deps, admitted);
     audit.decision = 'allow';
     const executed = await execute(deps, approved);
     audit.upstreamStatus = executed.upstream.status;
@@ -80,7 +83,7 @@ export async function runToolCall(deps: PipelineDeps, req: CallRequest): Promise
 function recordFailure(audit: Mutable<AuditEvent>, err: GatewayError): void {
   // A failure after the upstream answered (e.g. while filtering) still ran the call: record it as such.
   const ranUpstream = audit.decision === 'allow' && (EXECUTION_ERRORS.has(err.code) || audit.upstreamStatus !== null);
-  const decision: AuditDecision = ranUpstream ? 'allow' : err.code === 'APPROVAL_REQUIRED' ? 'approval_required' : 'deny';
+  const decision: AuditDecision = ranUpstream ? 'allow' : APPROVAL_STOPS.has(err.code) ? 'approval_required' : 'deny';
   const outcome: AuditOutcome = ranUpstream ? 'error' : 'not_run';
   const status = err.details?.['status'];
   audit.decision = decision;

@@ -18,7 +18,8 @@ export function toolVisibility(
   if (!toolActive || plugin.status !== 'active') {
     return { visible: false, reason: `tool is ${tool.status}, plugin is ${plugin.status}` };
   }
-  const decision = deps.authorizer.decide({ principal, tool, plugin, environment: deps.settings.environment });
+  // Visibility asks `list`: argument conditions of policies apply to calls, not to listing.
+  const decision = deps.authorizer.decide({ principal, tool, plugin, environment: deps.settings.environment, action: 'list' });
   if (decision.effect === 'deny') return { visible: false, reason: `not visible: ${decision.reason}` };
   return { visible: true, decision };
 }

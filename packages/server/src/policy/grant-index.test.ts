@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Grant } from '../core/grant.js';
+import type { Grant, GrantAction } from '../core/grant.js';
 import type { Plugin } from '../core/plugin.js';
 import type { Principal } from '../core/principal.js';
 import type { Tool } from '../core/tool.js';
@@ -20,6 +20,7 @@ function grant(g: Partial<Grant>): Grant {
     target: 'orders',
     environment: '*',
     effect: 'allow',
+    actions: ['invoke'],
     requireApproval: false,
     expiresAt: null,
     createdAt: '',
@@ -27,10 +28,16 @@ function grant(g: Partial<Grant>): Grant {
   };
 }
 
-function decide(grants: Grant[], opts: { tool?: string; env?: string; now?: number } = {}) {
+function decide(grants: Grant[], opts: { tool?: string; env?: string; now?: number; action?: GrantAction } = {}) {
   const index = new GrantIndex({ now: () => opts.now ?? Date.parse('2026-06-01T00:00:00Z') });
   index.load(grants);
-  return index.decide({ principal: alice, tool: tool(opts.tool ?? 'orders__get_order'), plugin, environment: opts.env ?? 'production' });
+  return index.decide({
+    principal: alice,
+    tool: tool(opts.tool ?? 'orders__get_order'),
+    plugin,
+    environment: opts.env ?? 'production',
+    action: opts.action,
+  });
 }
 
 describe('GrantIndex', () => {
@@ -71,5 +78,45 @@ describe('GrantIndex', () => {
     expect(decide([supervised])).toMatchObject({ effect: 'allow', requiresApproval: true, grantIds: [supervised.id] });
     const direct = grant({ subjectType: 'principal', subject: 'p-alice', targetType: 'tool', target: 'orders__get_order' });
     expect(decide([supervised, direct])).toMatchObject({ requiresApproval: false, grantIds: [direct.id] });
+  });
+
+  describe('actions', () => {
+    it('lets invoke imply list, and nothing else', () => {
+      const g = [grant({ actions: ['invoke'] })];
+      expect(decide(g, { action: 'list' }).effect).toBe('allow');
+      expect(decide(g, { action: 'invoke' }).effect).toBe('allow');
+      expect(decide(g, { action: 'approve' }).effect).toBe('deny');
+      expect(decide(g, { action: 'administer' }).effect).toBe('deny');
+    });
+
+    it('lets a list-only grant see but not invoke', () => {
+      const g = [grant({ actions: ['list'] })];
+      expect(decide(g, { action: 'list' }).effect).toBe('allow');
+      expect(decide(g).effect).toBe('deny');
+    });
+
+    it('does not let approve imply invoke', () => {
+      const g = [grant({ actions: ['approve'] })];
+      expect(decide(g, { action: 'approve' }).effect).toBe('allow');
+      expect(decide(g, { action: 'invoke' }).effect).toBe('deny');
+      expect(decide(g, { action: 'list' }).effect).toBe('deny');
+    });
+
+    it('lets a deny grant deny only the actions it names (invoke hides the tool too)', () => {
+      const allowAll = grant({ actions: ['invoke', 'approve'] });
+      const denyApprove = grant({ effect: 'deny', actions: ['approve'] });
+      expect(decide([allowAll, denyApprove], { action: 'approve' }).effect).toBe('deny');
+      expect(decide([allowAll, denyApprove]).effect).toBe('allow');
+      const denyInvoke = grant({ effect: 'deny', actions: ['invoke'] });
+      expect(decide([allowAll, denyInvoke], { action: 'list' }).effect).toBe('deny');
+      expect(decide([allowAll, denyInvoke], { action: 'approve' }).effect).toBe('allow');
+    });
+
+    it('asks for approval only when invoking', () => {
+      const g = [grant({ actions: ['invoke', 'approve'], requireApproval: true })];
+      expect(decide(g).requiresApproval).toBe(true);
+      expect(decide(g, { action: 'list' }).requiresApproval).toBe(false);
+      expect(decide(g, { action: 'approve' }).requiresApproval).toBe(false);
+    });
   });
 });

@@ -16,4 +16,6 @@ export interface CredentialStore {
   findApiKey(keyId: string): Promise<{ key: StoredApiKey; principal: Principal } | undefined>;
   /** The principal an OAuth access token names (by its principal claim), with its roles. */
   findPrincipalByName(name: string): Promise<Principal | undefined>;
+  /** The principal with its roles, by id: an approved call runs as its requester, looked up again when it runs. */
+  findPrincipalById(id: string): Promise<Principal | undefined>;
 }

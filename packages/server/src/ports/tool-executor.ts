@@ -13,12 +13,25 @@ export interface UpstreamResult {
   readonly toolError?: boolean;
 }
 
+/** One progress report of a running call, as the upstream sent it (MCP `notifications/progress`). */
+export interface ExecutionProgress {
+  readonly progress: number;
+  readonly total?: number;
+  /** Free text written by the plugin: untrusted, unfiltered. */
+  readonly message?: string;
+}
+
+/** Receives a running call's progress; must not throw, and is never awaited. */
+export type ProgressListener = (update: ExecutionProgress) => void;
+
 export interface ExecutionRequest {
   readonly plugin: Plugin;
   readonly tool: Tool;
   readonly args: Readonly<Record<string, unknown>>;
   readonly timeoutMs: number;
   readonly maxResponseBytes: number;
+  /** Set when the caller asked for progress; connectors that cannot report any ignore it. */
+  readonly onProgress?: ProgressListener;
 }
 
 /**

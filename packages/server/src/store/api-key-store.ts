@@ -33,6 +33,7 @@ function compileLookup(db: Kysely<Database>) {
       'principals.kind as p_kind',
       'principals.disabled as p_disabled',
       'principals.created_at as p_created_at',
+      'principals.attributes as p_attributes',
       'principal_roles.role as role',
     ])
     .where('api_keys.id', '=', '')
@@ -85,7 +86,14 @@ export class ApiKeyStore implements CredentialStore {
     if (!row) return undefined;
     const roles = rows.flatMap((r) => (r.role === null ? [] : [r.role]));
     const principal = toPrincipal(
-      { id: row.principal_id, name: row.p_name, kind: row.p_kind, disabled: row.p_disabled, created_at: row.p_created_at },
+      {
+        id: row.principal_id,
+        name: row.p_name,
+        kind: row.p_kind,
+        disabled: row.p_disabled,
+        created_at: row.p_created_at,
+        attributes: row.p_attributes,
+      },
       roles,
     );
     return { key: toStoredKey(row), principal };
@@ -102,9 +110,34 @@ export class ApiKeyStore implements CredentialStore {
         'principals.kind',
         'principals.disabled',
         'principals.created_at',
+        'principals.attributes',
         'principal_roles.role',
       ])
       .where('principals.name', '=', name)
+      .execute();
+    const row = rows[0];
+    if (!row) return undefined;
+    return toPrincipal(
+      row,
+      rows.flatMap((r) => (r.role === null ? [] : [r.role])),
+    );
+  }
+
+  /** One query, like `findPrincipalByName`; an approved call runs as its requester, found by id. */
+  async findPrincipalById(id: string): Promise<Principal | undefined> {
+    const rows = await this.db
+      .selectFrom('principals')
+      .leftJoin('principal_roles', 'principal_roles.principal_id', 'principals.id')
+      .select([
+        'principals.id',
+        'principals.name',
+        'principals.kind',
+        'principals.disabled',
+        'principals.created_at',
+        'principals.attributes',
+        'principal_roles.role',
+      ])
+      .where('principals.id', '=', id)
       .execute();
     const row = rows[0];
     if (!row) return undefined;

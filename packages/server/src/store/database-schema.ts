@@ -14,6 +14,9 @@ export interface Database {
   audit_events: AuditEventRow;
   meta: { key: string; value: string };
   mcp_sessions: McpSessionRow;
+  approvals: ApprovalRow;
+  policies: PolicyRow;
+  policy_changes: PolicyChangeRow;
 }
 
 export interface PrincipalRow {
@@ -21,6 +24,8 @@ export interface PrincipalRow {
   name: string;
   kind: string;
   disabled: number;
+  /** JSON object of policy attributes (migration 0004). */
+  attributes: string;
   created_at: string;
 }
 
@@ -85,6 +90,8 @@ export interface GrantRow {
   environment: string;
   effect: string;
   require_approval: number;
+  /** JSON array of GrantAction (migration 0004). */
+  actions: string;
   expires_at: string | null;
   created_at: string;
 }
@@ -121,4 +128,55 @@ export interface McpSessionRow {
   created_at: string;
   last_seen_at: string;
   expires_at: string;
+}
+
+/** A conditional Cedar policy (migration 0004). */
+export interface PolicyRow {
+  id: string;
+  name: string;
+  description: string;
+  target_type: string;
+  target: string;
+  cedar: string;
+  status: string;
+  created_by: string;
+  created_at: string;
+  updated_at: string;
+}
+
+/** One policy change; `version` is the policy version the change produced (monotonic). */
+export interface PolicyChangeRow {
+  version: number;
+  policy_id: string;
+  action: string;
+  cedar: string | null;
+  actor: string;
+  time: string;
+}
+
+/** One approval request (migration 0005); JSON columns hold canonical JSON. */
+export interface ApprovalRow {
+  id: string;
+  requester_id: string;
+  requester_name: string;
+  tool_name: string;
+  plugin_name: string;
+  definition_hash: string;
+  args: string;
+  args_digest: string;
+  edited_args: string | null;
+  edited_args_digest: string | null;
+  policy_version: number;
+  reason: string;
+  surface: string;
+  status: string;
+  required_approvals: number;
+  decisions: string;
+  expires_at: string;
+  idempotency_key: string | null;
+  outcome: string | null;
+  created_at: string;
+  decided_at: string | null;
+  executed_at: string | null;
+  version: number;
 }

@@ -1,10 +1,18 @@
 import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import { GatewayError } from '../core/gateway-error.js';
-import type { Grant, GrantEffect, GrantSubjectType, GrantTargetType } from '../core/grant.js';
+import {
+  GRANT_ACTIONS,
+  type Grant,
+  type GrantAction,
+  type GrantEffect,
+  type GrantSubjectType,
+  type GrantTargetType,
+} from '../core/grant.js';
 import type { Database, GrantRow } from './database-schema.js';
 
-export type NewGrant = Omit<Grant, 'id' | 'createdAt'>;
+/** `actions` defaults to `['invoke']`, what every grant meant before grants had actions. */
+export type NewGrant = Omit<Grant, 'id' | 'createdAt' | 'actions'> & { readonly actions?: readonly GrantAction[] };
 
 export class GrantStore {
   constructor(private readonly db: Kysely<Database>) {}
@@ -19,6 +27,7 @@ export class GrantStore {
       environment: input.environment,
       effect: input.effect,
       require_approval: input.requireApproval ? 1 : 0,
+      actions: JSON.stringify(normalizeActions(input.actions ?? ['invoke'])),
       expires_at: input.expiresAt,
       created_at: now.toISOString(),
     };
@@ -53,7 +62,24 @@ function toGrant(r: GrantRow): Grant {
     environment: r.environment,
     effect: r.effect as GrantEffect,
     requireApproval: r.require_approval !== 0,
+    actions: parseActions(r.actions),
     expiresAt: r.expires_at,
     createdAt: r.created_at,
   };
+}
+
+/** Deduplicated, in canonical order; an empty list is refused (a grant that permits nothing is a mistake). */
+export function normalizeActions(actions: readonly GrantAction[]): GrantAction[] {
+  const set = new Set(actions);
+  if (set.size === 0) {
+    throw new GatewayError('BAD_REQUEST', { message: `A grant needs at least one action: ${GRANT_ACTIONS.join(', ')}.` });
+  }
+  return GRANT_ACTIONS.filter((a) => set.has(a));
+}
+
+function parseActions(json: string): GrantAction[] {
+  const value: unknown = JSON.parse(json);
+  const known = new Set<string>(GRANT_ACTIONS);
+  // Unknown words grant nothing, so a bad row can only narrow access.
+  return Array.isArray(value) ? GRANT_ACTIONS.filter((a) => value.includes(a) && known.has(a)) : [];
 }

@@ -30,10 +30,17 @@ describe('openSqliteDatabase', () => {
         'audit_events',
         'meta',
         'mcp_sessions',
+        'approvals',
       ]),
     );
     const applied = raw.prepare('select name from kysely_migration').all() as { name: string }[];
-    expect(applied.map((m) => m.name)).toEqual(['0001-initial', '0002-tool-review', '0003-mcp-sessions']);
+    expect(applied.map((m) => m.name)).toEqual([
+      '0001-initial',
+      '0002-tool-review',
+      '0003-mcp-sessions',
+      '0004-policies',
+      '0005-approvals',
+    ]);
     raw.close();
   });
 

@@ -8,6 +8,8 @@ import type { Database } from './database-schema.js';
 import * as initial from './migrations/0001-initial.js';
 import * as toolReview from './migrations/0002-tool-review.js';
 import * as mcpSessions from './migrations/0003-mcp-sessions.js';
+import * as policies from './migrations/0004-policies.js';
+import * as approvals from './migrations/0005-approvals.js';
 
 export type Dialect = 'sqlite' | 'postgres';
 
@@ -17,6 +19,8 @@ function migrations(dialect: Dialect): Record<string, Migration> {
     '0001-initial': { up: (db) => initial.up(db, dialect) },
     '0002-tool-review': { up: (db) => toolReview.up(db) },
     '0003-mcp-sessions': { up: (db) => mcpSessions.up(db) },
+    '0004-policies': { up: (db) => policies.up(db) },
+    '0005-approvals': { up: (db) => approvals.up(db) },
   };
 }
 

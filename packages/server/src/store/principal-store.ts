@@ -1,13 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import { GatewayError } from '../core/gateway-error.js';
-import type { Principal, PrincipalKind } from '../core/principal.js';
+import type { Principal, PrincipalAttributeValue, PrincipalKind } from '../core/principal.js';
 import type { Database, PrincipalRow } from './database-schema.js';
 
 export interface NewPrincipal {
   readonly name: string;
   readonly kind: PrincipalKind;
   readonly roles: readonly string[];
+  /** Already validated against config `policy.principalAttributes` by the caller. */
+  readonly attributes?: Readonly<Record<string, PrincipalAttributeValue>>;
 }
 
 /** Users and service accounts with their roles. */
@@ -18,7 +20,14 @@ export class PrincipalStore {
     if (await this.findByName(input.name)) {
       throw new GatewayError('CONFLICT', { message: `A principal named "${input.name}" already exists. Choose another name.` });
     }
-    const row: PrincipalRow = { id: randomUUID(), name: input.name, kind: input.kind, disabled: 0, created_at: now.toISOString() };
+    const row: PrincipalRow = {
+      id: randomUUID(),
+      name: input.name,
+      kind: input.kind,
+      disabled: 0,
+      attributes: JSON.stringify(input.attributes ?? {}),
+      created_at: now.toISOString(),
+    };
     const roles = [...new Set(input.roles)];
     await this.db.transaction().execute(async (trx) => {
       await trx.insertInto('principals').values(row).execute();
@@ -69,8 +78,18 @@ export class PrincipalStore {
     return found;
   }
 
-  async update(id: string, change: { roles?: readonly string[]; disabled?: boolean }): Promise<Principal> {
+  async update(
+    id: string,
+    change: { roles?: readonly string[]; disabled?: boolean; attributes?: Readonly<Record<string, PrincipalAttributeValue>> },
+  ): Promise<Principal> {
     await this.db.transaction().execute(async (trx) => {
+      if (change.attributes !== undefined) {
+        await trx
+          .updateTable('principals')
+          .set({ attributes: JSON.stringify(change.attributes) })
+          .where('id', '=', id)
+          .execute();
+      }
       if (change.disabled !== undefined) {
         await trx
           .updateTable('principals')
@@ -114,5 +133,12 @@ export function toPrincipal(row: PrincipalRow, roles: readonly string[]): Princi
     roles: [...roles].sort(),
     disabled: row.disabled !== 0,
     createdAt: row.created_at,
+    attributes: parseAttributes(row.attributes),
   };
+}
+
+function parseAttributes(json: string): Record<string, PrincipalAttributeValue> {
+  const value: unknown = JSON.parse(json);
+  // The column is written only from validated input; anything else is an empty set of attributes.
+  return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, PrincipalAttributeValue>) : {};
 }

@@ -2,8 +2,10 @@ import type { Command } from 'commander';
 import type { CliContext } from '../cli-context.js';
 import { printJson, printTable } from '../output.js';
 
+const collect = (v: string, acc: string[]): string[] => [...acc, v];
+
 export function addGrantCommands(program: Command, cli: CliContext): void {
-  const grants = program.command('grants').description('who may invoke what (deny by default)');
+  const grants = program.command('grants').description('who may list/invoke/approve/administer what (deny by default)');
   grants
     .command('add')
     .requiredOption('-s, --subject <subject>', 'role:<role> or principal:<id or name>')
@@ -12,8 +14,17 @@ export function addGrantCommands(program: Command, cli: CliContext): void {
     .option('--deny', 'an explicit deny that overrides every allow')
     .option('--require-approval', 'calls under this grant need approval')
     .option('--expires-at <time>', 'ISO-8601 expiry')
+    .option('-a, --action <action>', 'list, invoke, approve or administer (repeatable; default invoke, which implies list)', collect, [])
     .action(
-      async (opts: { subject: string; target: string; env: string; deny?: boolean; requireApproval?: boolean; expiresAt?: string }) => {
+      async (opts: {
+        subject: string;
+        target: string;
+        env: string;
+        deny?: boolean;
+        requireApproval?: boolean;
+        expiresAt?: string;
+        action: string[];
+      }) => {
         const res = await cli.client().request<{ grant: Record<string, unknown> }>('POST', '/v1/admin/grants', {
           subject: opts.subject,
           target: opts.target,
@@ -21,9 +32,13 @@ export function addGrantCommands(program: Command, cli: CliContext): void {
           effect: opts.deny ? 'deny' : 'allow',
           requireApproval: opts.requireApproval === true,
           ...(opts.expiresAt !== undefined ? { expiresAt: opts.expiresAt } : {}),
+          ...(opts.action.length > 0 ? { actions: opts.action } : {}),
         });
         if (cli.json()) return printJson(res);
-        printTable([res.grant], ['id', 'subjectType', 'subject', 'effect', 'targetType', 'target', 'environment', 'requireApproval']);
+        printTable(
+          [res.grant],
+          ['id', 'subjectType', 'subject', 'effect', 'actions', 'targetType', 'target', 'environment', 'requireApproval'],
+        );
       },
     );
   grants.command('list').action(async () => {
@@ -34,6 +49,7 @@ export function addGrantCommands(program: Command, cli: CliContext): void {
       'subjectType',
       'subject',
       'effect',
+      'actions',
       'targetType',
       'target',
       'environment',

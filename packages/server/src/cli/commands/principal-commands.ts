@@ -4,6 +4,20 @@ import { printJson, printTable } from '../output.js';
 
 const collect = (v: string, acc: string[]): string[] => [...acc, v];
 
+/** `--attr name=value`: the value is read as JSON when it parses (`3`, `true`, `["a1","a2"]`), else as a string. */
+function parseAttr(v: string, acc: Record<string, unknown>): Record<string, unknown> {
+  const eq = v.indexOf('=');
+  if (eq <= 0) throw new Error(`--attr takes name=value, got "${v}"`);
+  const raw = v.slice(eq + 1);
+  let value: unknown = raw;
+  try {
+    value = JSON.parse(raw);
+  } catch {
+    // a bare word is a string
+  }
+  return { ...acc, [v.slice(0, eq)]: value };
+}
+
 /** `toolgate principals` and `toolgate keys`. */
 export function addPrincipalCommands(program: Command, cli: CliContext): void {
   const principals = program.command('principals').description('manage users and service accounts');
@@ -11,11 +25,13 @@ export function addPrincipalCommands(program: Command, cli: CliContext): void {
     .command('create <name>')
     .option('-r, --role <role>', 'role (repeatable)', collect, [])
     .option('--service', 'a service account rather than a user')
-    .action(async (name: string, opts: { role: string[]; service?: boolean }) => {
+    .option('--attr <name=value>', 'policy attribute, value as JSON or a bare string (repeatable)', parseAttr, {})
+    .action(async (name: string, opts: { role: string[]; service?: boolean; attr: Record<string, unknown> }) => {
       const res = await cli.client().request<{ principal: Record<string, unknown> }>('POST', '/v1/admin/principals', {
         name,
         kind: opts.service ? 'service' : 'user',
         roles: opts.role,
+        ...(Object.keys(opts.attr).length > 0 ? { attributes: opts.attr } : {}),
       });
       if (cli.json()) return printJson(res);
       printTable([res.principal], ['id', 'name', 'kind', 'roles']);
@@ -23,25 +39,43 @@ export function addPrincipalCommands(program: Command, cli: CliContext): void {
   principals.command('list').action(async () => {
     const res = await cli.client().request<{ principals: Record<string, unknown>[] }>('GET', '/v1/admin/principals');
     if (cli.json()) return printJson(res);
-    printTable(res.principals, ['id', 'name', 'kind', 'roles', 'disabled']);
+    printTable(res.principals, ['id', 'name', 'kind', 'roles', 'disabled', 'attributes']);
   });
   principals
     .command('update <principal>')
-    .description('replace roles, or disable/enable')
+    .description('replace roles, set or unset policy attributes, or disable/enable')
     .option('-r, --role <role>', 'role (repeatable; replaces all roles)', collect, [])
+    .option('--attr <name=value>', 'set a policy attribute, value as JSON or a bare string (repeatable)', parseAttr, {})
+    .option('--unset-attr <name>', 'remove a policy attribute (repeatable)', collect, [])
     .option('--disable', 'disable the principal: its keys stop working at once')
     .option('--enable', 'enable the principal again')
-    .action(async (who: string, opts: { role: string[]; disable?: boolean; enable?: boolean }) => {
-      const body = {
-        ...(opts.role.length > 0 ? { roles: opts.role } : {}),
-        ...(opts.disable ? { disabled: true } : opts.enable ? { disabled: false } : {}),
-      };
-      const res = await cli
-        .client()
-        .request<{ principal: Record<string, unknown> }>('PATCH', `/v1/admin/principals/${encodeURIComponent(who)}`, body);
-      if (cli.json()) return printJson(res);
-      printTable([res.principal], ['id', 'name', 'kind', 'roles', 'disabled']);
-    });
+    .action(
+      async (
+        who: string,
+        opts: { role: string[]; attr: Record<string, unknown>; unsetAttr: string[]; disable?: boolean; enable?: boolean },
+      ) => {
+        const changesAttrs = Object.keys(opts.attr).length > 0 || opts.unsetAttr.length > 0;
+        // The API replaces all attributes; merge here so one --attr does not drop the others.
+        let attributes: Record<string, unknown> | undefined;
+        if (changesAttrs) {
+          const current = await cli
+            .client()
+            .request<{ principal: { attributes?: Record<string, unknown> } }>('GET', `/v1/admin/principals/${encodeURIComponent(who)}`);
+          attributes = { ...(current.principal.attributes ?? {}), ...opts.attr };
+          for (const name of opts.unsetAttr) delete attributes[name];
+        }
+        const body = {
+          ...(opts.role.length > 0 ? { roles: opts.role } : {}),
+          ...(attributes !== undefined ? { attributes } : {}),
+          ...(opts.disable ? { disabled: true } : opts.enable ? { disabled: false } : {}),
+        };
+        const res = await cli
+          .client()
+          .request<{ principal: Record<string, unknown> }>('PATCH', `/v1/admin/principals/${encodeURIComponent(who)}`, body);
+        if (cli.json()) return printJson(res);
+        printTable([res.principal], ['id', 'name', 'kind', 'roles', 'disabled', 'attributes']);
+      },
+    );
   principals.command('remove <principal>').action(async (who: string) => {
     const res = await cli.client().request('DELETE', `/v1/admin/principals/${encodeURIComponent(who)}`);
     if (cli.json()) return printJson(res);

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import type { InvokeResponse, ToolListResponse } from '@toolgate/contract';
+import type { ApprovalPendingResponse, InvokeResponse, ToolListResponse } from '@toolgate/contract';
 import { CliError } from '../gateway-client.js';
 import type { CliContext } from '../cli-context.js';
 import { printJson, printTable } from '../output.js';
@@ -47,8 +47,15 @@ export function addToolCommands(program: Command, cli: CliContext): void {
       } catch {
         throw new CliError(`--args is not valid JSON: ${opts.args}. Pass an object such as '{"orderId": "ord_1001"}'.`);
       }
-      const res = await cli.client().request<InvokeResponse>('POST', `/v1/tools/${encodeURIComponent(tool)}/invoke`, { arguments: args });
+      const res = await cli
+        .client()
+        .request<InvokeResponse | ApprovalPendingResponse>('POST', `/v1/tools/${encodeURIComponent(tool)}/invoke`, { arguments: args });
       if (cli.json()) return printJson(res);
+      if ('approvalId' in res) {
+        process.stdout.write(`${res.tool} waits for approval: ${res.approvalId} (${res.status}, expires ${res.expiresAt})\n`);
+        process.stdout.write(`Follow it with: toolgate approvals show ${res.approvalId}\n`);
+        return;
+      }
       process.stdout.write(
         `${res.tool} → upstream ${res.upstreamStatus}${res.isError ? ' (tool error)' : ''}${res.truncated ? ' (truncated)' : ''}  call ${res.callId}\n`,
       );

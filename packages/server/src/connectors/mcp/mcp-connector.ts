@@ -29,7 +29,10 @@ export class McpConnector implements ToolExecutor {
         reason: `no MCP upstream is running for plugin ${plugin.id} (${plugin.name})`,
       });
     }
-    const result = await upstream.callTool(tool.binding.toolName, req.args, { timeoutMs: req.timeoutMs });
+    const result = await upstream.callTool(tool.binding.toolName, req.args, {
+      timeoutMs: req.timeoutMs,
+      ...(req.onProgress !== undefined ? { onProgress: req.onProgress } : {}),
+    });
     const fitted = fitMcpResult(result, req.maxResponseBytes);
     return {
       status: 200,

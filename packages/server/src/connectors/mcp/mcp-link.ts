@@ -11,6 +11,7 @@ import type { BoundedTextTail } from './bounded-text-tail.js';
 import { createGuardedFetch, type GuardedFetch } from './guarded-fetch.js';
 import { classifyMcpFailure, type McpFailure } from './mcp-error.js';
 import { stdioEnvironment } from './stdio-environment.js';
+import { UpstreamProgress } from './upstream-progress.js';
 
 // After SIGKILL the kernel reaps at once; this only bounds the wait if something is badly wrong.
 const AFTER_KILL_WAIT_MS = 5_000;
@@ -63,6 +64,8 @@ class PidRecordingStdioTransport extends StdioClientTransport {
  */
 export class McpLink {
   readonly client: Client;
+  /** Routes this connection's progress notifications to the calls that asked for them. */
+  readonly progress: UpstreamProgress;
   private readonly transport: Transport;
   private readonly stdio: PidRecordingStdioTransport | undefined;
   private readonly pool: GuardedFetch | undefined;
@@ -80,6 +83,7 @@ export class McpLink {
     private readonly opts: McpLinkOptions,
   ) {
     this.client = new Client({ name: opts.clientInfo.name, version: opts.clientInfo.version }, { capabilities: {} });
+    this.progress = new UpstreamProgress(this.client);
     let markClosed = (): void => undefined;
     this.childClosed = new Promise((resolve) => (markClosed = resolve));
     if (connection.transport === 'stdio') {

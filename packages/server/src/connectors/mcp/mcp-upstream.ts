@@ -2,6 +2,7 @@ import { CallToolResultSchema, type CallToolResult } from '@modelcontextprotocol
 import type { ErrorCode } from '../../core/errors.js';
 import { GatewayError } from '../../core/gateway-error.js';
 import type { McpConnection } from '../../core/plugin.js';
+import type { ProgressListener } from '../../ports/tool-executor.js';
 import type { EgressPolicy } from '../egress-policy.js';
 import { BoundedTextTail } from './bounded-text-tail.js';
 import { McpLink, type McpServerDescription } from './mcp-link.js';
@@ -129,18 +130,26 @@ export class McpUpstream {
   async callTool(
     name: string,
     args: Readonly<Record<string, unknown>>,
-    opts: { timeoutMs: number; signal?: AbortSignal },
+    opts: { timeoutMs: number; signal?: AbortSignal; onProgress?: ProgressListener },
   ): Promise<McpToolResult> {
     const started = Date.now();
     const link = await this.readyLink(opts.timeoutMs);
     const remaining = Math.max(1, opts.timeoutMs - (Date.now() - started));
-    const result = await link.run(`tools/call ${name}`, remaining, (client) =>
-      client.request({ method: 'tools/call', params: { name, arguments: { ...args } } }, CallToolResultSchema, {
-        timeout: remaining,
-        maxTotalTimeout: remaining,
-        ...(opts.signal === undefined ? {} : { signal: opts.signal }),
-      }),
-    );
+    const progress = opts.onProgress === undefined ? undefined : link.progress.open(opts.onProgress);
+    const params = { name, arguments: { ...args }, ...(progress === undefined ? {} : { _meta: { progressToken: progress.token } }) };
+    let result: CallToolResult;
+    try {
+      // Progress never extends the deadline (the SDK's resetTimeoutOnProgress stays off): the call's limit holds.
+      result = await link.run(`tools/call ${name}`, remaining, (client) =>
+        client.request({ method: 'tools/call', params }, CallToolResultSchema, {
+          timeout: remaining,
+          maxTotalTimeout: remaining,
+          ...(opts.signal === undefined ? {} : { signal: opts.signal }),
+        }),
+      );
+    } finally {
+      progress?.close();
+    }
     return {
       content: result.content,
       ...(result.structuredContent === undefined ? {} : { structuredContent: result.structuredContent }),

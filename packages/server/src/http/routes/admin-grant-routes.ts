@@ -44,6 +44,7 @@ export function registerAdminGrantRoutes(app: FastifyInstance, services: HttpSer
         environment: req.body.environment ?? '*',
         effect: req.body.effect ?? 'allow',
         requireApproval: req.body.requireApproval ?? false,
+        actions: req.body.actions ?? ['invoke'],
         expiresAt: req.body.expiresAt !== undefined ? new Date(req.body.expiresAt).toISOString() : null,
       },
       new Date(ctx.clock.now()),
@@ -56,7 +57,7 @@ export function registerAdminGrantRoutes(app: FastifyInstance, services: HttpSer
       admin,
       'allow',
       undefined,
-      `grant ${grant.id}: ${req.body.subject} ${grant.effect} ${req.body.target} env ${grant.environment}`,
+      `grant ${grant.id}: ${req.body.subject} ${grant.effect} ${grant.actions.join('+')} ${req.body.target} env ${grant.environment}`,
     );
     return reply.code(201).send({ grant });
   });

@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { CreateKeyRequest, CreatePrincipalRequest, UpdatePrincipalRequest } from '@toolgate/contract';
 import { refreshGrants } from '../../admin/admin-context.js';
 import { GatewayError } from '../../core/gateway-error.js';
+import { checkPrincipalAttributes } from '../../policy/cedar-schema.js';
 import type { StoredApiKey } from '../../ports/credential-store.js';
 import { auditAdmin, requireAdmin } from '../admin-auth.js';
 import type { HttpServices } from '../http-services.js';
@@ -24,8 +25,10 @@ export function registerAdminPrincipalRoutes(app: FastifyInstance, services: Htt
 
   app.post<{ Body: CreatePrincipalRequest }>('/v1/admin/principals', { schema: { body: CreatePrincipalRequest } }, async (req, reply) => {
     const admin = await requireAdmin(services, req, 'principals.create');
+    const attributes = req.body.attributes ?? {};
+    checkPrincipalAttributes(attributes, ctx.authorizer.principalAttributeTypes);
     const principal = await ctx.principals.create(
-      { name: req.body.name, kind: req.body.kind ?? 'user', roles: req.body.roles ?? [] },
+      { name: req.body.name, kind: req.body.kind ?? 'user', roles: req.body.roles ?? [], attributes },
       now(),
     );
     await auditAdmin(
@@ -53,8 +56,10 @@ export function registerAdminPrincipalRoutes(app: FastifyInstance, services: Htt
     async (req) => {
       const admin = await requireAdmin(services, req, 'principals.update');
       const target = await ctx.principals.require(req.params.id);
+      if (req.body.attributes !== undefined) checkPrincipalAttributes(req.body.attributes, ctx.authorizer.principalAttributeTypes);
       const principal = await ctx.principals.update(target.id, {
         ...(req.body.roles !== undefined ? { roles: req.body.roles } : {}),
+        ...(req.body.attributes !== undefined ? { attributes: req.body.attributes } : {}),
         ...(req.body.disabled !== undefined ? { disabled: req.body.disabled } : {}),
       });
       // Roles and the disabled flag change what the principal may see: tell open MCP streams.

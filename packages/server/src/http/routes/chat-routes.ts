@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { chatCompletionBody } from '../../agent/chat-completion-format.js';
 import { runChatTurn, type ChatTurnInput } from '../../agent/chat-turn.js';
-import { toGatewayError } from '../../core/gateway-error.js';
+import { GatewayError, toGatewayError } from '../../core/gateway-error.js';
 import { authenticate } from '../../pipeline/stages/authenticate.js';
 import type { HttpServices } from '../http-services.js';
 import { requestCredential } from '../request-credential.js';
@@ -35,6 +35,7 @@ export function registerChatRoutes(app: FastifyInstance, services: HttpServices)
       credential: requestCredential(req),
       body: req.body,
       requestId: req.id,
+      sourceIp: req.ip,
       executionHeader: header(req, 'x-toolgate-tool-execution'),
       signal: caller.signal,
     };
@@ -56,6 +57,28 @@ export function registerChatRoutes(app: FastifyInstance, services: HttpServices)
     }
     return reply;
   });
+}
+
+/**
+ * Audits a chat request whose body the framework refused before the handler ran, as a turn that did not run
+ * (a `chat` event with the error code). Returns the error to answer: the caller's authentication error when
+ * there is one, as on every other path, else `rejected`.
+ */
+export async function auditRefusedChat(services: HttpServices, req: FastifyRequest, rejected: GatewayError): Promise<GatewayError> {
+  try {
+    await runChatTurn(services.chat, {
+      credential: requestCredential(req),
+      body: undefined,
+      requestId: req.id,
+      executionHeader: undefined,
+      signal: new AbortController().signal,
+      rejected,
+    });
+  } catch (err) {
+    if (err instanceof GatewayError) return err;
+    throw err;
+  }
+  return rejected;
 }
 
 function wantsStream(body: unknown): boolean {

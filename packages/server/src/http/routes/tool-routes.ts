@@ -1,9 +1,10 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import type { InvokeResponse, ToolListResponse, ToolView } from '@toolgate/contract';
+import type { ApprovalPendingResponse, InvokeResponse, ToolListResponse, ToolView } from '@toolgate/contract';
 import { GatewayError } from '../../core/gateway-error.js';
 import type { Tool } from '../../core/tool.js';
 import { listTools } from '../../pipeline/list-tools.js';
 import { runToolCall } from '../../pipeline/run-tool-call.js';
+import { approvalPendingReply, idempotencyKeyOf } from './approval-pending-reply.js';
 import { renderToolList, type FormatQuery } from './render-tool-list.js';
 import type { HttpServices } from '../http-services.js';
 import { requestCredential } from '../request-credential.js';
@@ -36,16 +37,20 @@ export function registerToolRoutes(app: FastifyInstance, services: HttpServices)
     return { tools: entries.map((e) => toolView(e.tool)) };
   });
 
-  app.post<{ Params: { name: string } }>(INVOKE_ROUTE, async (req): Promise<InvokeResponse> => {
-    const { args, rejected } = readInvokeBody(req);
+  app.post<{ Params: { name: string } }>(INVOKE_ROUTE, async (req, reply): Promise<InvokeResponse | ApprovalPendingResponse> => {
+    const body = readInvokeBody(req);
+    const idempotency = idempotencyKeyOf(req);
+    const rejected = body.rejected ?? idempotency.rejected;
     return runToolCall(services.pipeline, {
       credential: requestCredential(req),
       toolName: req.params.name,
-      args,
+      args: body.args,
       surface: 'rest',
       requestId: req.id,
+      sourceIp: req.ip,
       ...(rejected ? { rejected } : {}),
-    });
+      ...(idempotency.key !== undefined ? { idempotencyKey: idempotency.key } : {}),
+    }).catch((err: unknown) => approvalPendingReply(reply, err));
   });
 }
 

@@ -10,8 +10,20 @@ export function authorize(deps: PipelineDeps, call: ValidatedCall): AuthorizedCa
     plugin: call.plugin,
     environment: deps.settings.environment,
     args: call.validArgs,
+    action: 'invoke',
+    sourceIp: call.sourceIp,
+    surface: call.surface,
   });
-  // Visible-but-denied only happens once conditions depend on arguments; report it as not found all the same.
-  if (decision.effect === 'deny') throw new GatewayError('TOOL_NOT_FOUND', { reason: decision.reason });
+  if (decision.effect === 'deny') {
+    // A conditional policy judged these arguments: say so (caller-safe message), so the model can adjust.
+    if (decision.policyMessage !== undefined) {
+      throw new GatewayError('POLICY_DENIED', {
+        details: { policy: decision.policyIds[0] ?? null, message: decision.policyMessage },
+        reason: decision.reason,
+      });
+    }
+    // A grant denial: the tool stays as invisible as an unknown one.
+    throw new GatewayError('TOOL_NOT_FOUND', { reason: decision.reason });
+  }
   return { ...call, decision };
 }

@@ -9,6 +9,7 @@ export async function execute(deps: PipelineDeps, call: ApprovedCall): Promise<E
     args: call.validArgs,
     timeoutMs: call.plugin.timeoutMs,
     maxResponseBytes: deps.settings.maxResponseBytes,
+    ...(call.onProgress !== undefined ? { onProgress: call.onProgress } : {}),
   });
   return { ...call, upstream };
 }
