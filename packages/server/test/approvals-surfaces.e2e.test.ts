@@ -110,8 +110,12 @@ describe('approvals on the MCP and chat surfaces', () => {
       as(approver.key),
     );
     expect(approved.code).toBe(0);
-    expect(approved.stdout).toContain('executed');
+    // An approver's edit waits for someone else's agreement: here the requester accepts it.
+    expect(approved.stdout).toContain('pending');
     expect(approved.stdout).toContain('edited (');
+    const accepted = await runCli(['approvals', 'approve', id], as(agent.key));
+    expect(accepted.code).toBe(0);
+    expect(accepted.stdout).toContain('executed');
 
     const second = await t.api('POST', '/v1/tools/orders__refund_order/invoke', {
       key: agent.key,

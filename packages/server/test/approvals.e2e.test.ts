@@ -205,15 +205,29 @@ describe('approvals: separate suggestion from execution', () => {
     expect(unknown.body.error.code).toBe('ARGS_UNKNOWN');
     expect((await show(clerk, body.approvalId)).body.status).toBe('pending');
 
-    const edited = await approve(boss1, body.approvalId, { arguments: { orderId: 'ord_1005', body: { amount: 2, reason: 'edited' } } });
+    const refundsBefore = (await order('ord_1005')).refunds.length;
+    const proposed = await approve(boss1, body.approvalId, { arguments: { orderId: 'ord_1005', body: { amount: 2, reason: 'edited' } } });
+    expect(proposed.status).toBe(200);
+    // Regression: the editor's own approval used to run the edited call at once, as the requester, with
+    // arguments only the approver chose. An edit now needs someone else's agreement; the editor cannot give it.
+    expect(proposed.body).toMatchObject({ status: 'pending', approvals: 0 });
+    expect((await approve(boss1, body.approvalId)).body.error.code).toBe('APPROVAL_FORBIDDEN');
+    expect((await order('ord_1005')).refunds.length).toBe(refundsBefore);
+    // The requester accepts the edit (they asked for the call; they could not approve it as asked).
+    const edited = await approve(clerk, body.approvalId);
     expect(edited.status).toBe(200);
     expect(edited.body.status).toBe('executed');
+    expect(edited.body.result).toBeDefined();
     expect(edited.body.editedArguments).toEqual({ orderId: 'ord_1005', body: { amount: 2, reason: 'edited' } });
     expect(edited.body.editedArgsDigest).toMatch(/^[0-9a-f]{64}$/);
     expect(edited.body.editedArgsDigest).not.toBe(edited.body.argsDigest);
     expect(edited.body.arguments.body.amount).toBe(1);
     expect(edited.body.decisions[0].argsDigest).toBe(edited.body.editedArgsDigest);
     expect((await order('ord_1005')).refunds.at(-1)).toMatchObject({ amount: 2, reason: 'edited' });
+    // The kept result is the requester's: the approver sees the status, not what the call returned.
+    const seenByApprover = await show(boss1, body.approvalId);
+    expect(seenByApprover.body.status).toBe('executed');
+    expect(seenByApprover.body.result ?? null).toBeNull();
     const [run] = (await auditFor(t, 'shop__refund_order')).filter((e) => String(e.reason).includes(body.approvalId));
     expect(run.argsDigest).toBe(edited.body.editedArgsDigest);
   });

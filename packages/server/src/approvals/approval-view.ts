@@ -4,10 +4,11 @@ import { approvalStatusUrl } from '../pipeline/stages/approval-gate.js';
 
 /**
  * An approval request as its requester and approvers see it. `withOutcome: false` leaves out the kept result
- * (webhook bodies: the result is the requester's, not the notification channel's).
+ * (approvers and webhook bodies: the result is the requester's; an approver decides whether the call runs, not
+ * what it returned). Why a run failed (a caller-safe error code and message) is shown to everyone who may see it.
  */
 export function approvalView(r: ApprovalRecord, opts: { withOutcome: boolean }): ApprovalView {
-  const outcome = opts.withOutcome ? r.outcome : null;
+  const outcome = opts.withOutcome || r.outcome?.kind === 'error' ? r.outcome : null;
   return {
     id: r.id,
     status: r.status,

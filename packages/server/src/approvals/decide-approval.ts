@@ -1,4 +1,10 @@
-import { approvalsOfCurrentArgs, effectiveArgs, type ApprovalDecision, type ApprovalRecord } from '../core/approval.js';
+import {
+  approvalsOfCurrentArgs,
+  effectiveArgs,
+  requesterMayConfirm,
+  type ApprovalDecision,
+  type ApprovalRecord,
+} from '../core/approval.js';
 import { GatewayError, toGatewayError } from '../core/gateway-error.js';
 import type { Principal } from '../core/principal.js';
 import { runApprovedCall } from '../pipeline/run-approved-call.js';
@@ -34,13 +40,14 @@ export async function decideApproval(
   const action = `approvals.${input.decision}`;
   let current = await visibleApproval(deps, approver, id, requestId);
   try {
-    if (current.requesterId === approver.id) {
+    const confirming = input.decision === 'approve' && requesterMayConfirm(current, approver.id, input.arguments !== undefined);
+    if (current.requesterId === approver.id && !confirming) {
       throw new GatewayError('APPROVAL_FORBIDDEN', {
         message: 'You made this request, so you cannot decide it. Ask another approver.',
         reason: `${approver.name} may not decide their own request`,
       });
     }
-    // Someone who can see a request is its requester or an approver; not the requester, so an approver.
+    // Past this point the caller is an approver, or the requester accepting arguments another person edited.
     const edit = input.arguments !== undefined ? validEdit(deps, approver, current, input.arguments, requestId) : undefined;
     for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt += 1) {
       current = await expireIfDue(deps, current, requestId);
@@ -49,6 +56,9 @@ export async function decideApproval(
       }
       if (current.status !== 'pending') {
         throw new GatewayError('APPROVAL_ALREADY_DECIDED', { reason: `approval ${id} is already ${current.status}` });
+      }
+      if (confirming && !requesterMayConfirm(current, approver.id, false)) {
+        throw new GatewayError('APPROVAL_FORBIDDEN', { reason: `the edit ${approver.name} was confirming changed meanwhile` });
       }
       const next = withDecision(deps, approver, current, input, edit);
       const stored = await deps.store.update(current, next);

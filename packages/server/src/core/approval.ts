@@ -68,8 +68,21 @@ export function effectiveArgs(a: ApprovalRecord): { args: Readonly<Record<string
     : { args: a.args, digest: a.argsDigest };
 }
 
-/** Distinct approvers who approved exactly the arguments that would run now (an edit restarts the count). */
+/**
+ * Distinct people who approved exactly the arguments that would run now (an edit restarts the count). Whoever
+ * edited the arguments does not count for them: otherwise one approver could run the requester's tool with
+ * arguments of their choosing. Someone else must agree to the edit — another approver, or the requester.
+ */
 export function approvalsOfCurrentArgs(a: ApprovalRecord): number {
   const digest = effectiveArgs(a).digest;
-  return new Set(a.decisions.filter((d) => d.decision === 'approve' && d.argsDigest === digest).map((d) => d.approverId)).size;
+  const editors = new Set(a.decisions.filter((d) => d.editedArgs !== undefined && d.argsDigest === digest).map((d) => d.approverId));
+  const approving = a.decisions.filter((d) => d.decision === 'approve' && d.argsDigest === digest && !editors.has(d.approverId));
+  return new Set(approving.map((d) => d.approverId)).size;
+}
+
+/** The requester may approve only to accept arguments another person edited, never their own request as asked. */
+export function requesterMayConfirm(a: ApprovalRecord, principalId: string, editing: boolean): boolean {
+  if (a.requesterId !== principalId || editing || a.editedArgsDigest === null) return false;
+  const digest = a.editedArgsDigest;
+  return a.decisions.some((d) => d.editedArgs !== undefined && d.argsDigest === digest && d.approverId !== principalId);
 }

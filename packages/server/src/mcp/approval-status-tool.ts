@@ -53,7 +53,9 @@ export async function approvalStatusCall(
     if (typeof id !== 'string' || id === '') {
       throw new GatewayError('ARGS_INVALID', { details: { path: '/approvalId', problem: 'is required' } });
     }
-    const view = approvalView(await visibleApproval(deps, principal, id, ctx.requestId), { withOutcome: true });
+    const record = await visibleApproval(deps, principal, id, ctx.requestId);
+    // The result is the requester's: an approver decides whether the call runs, not what it returned.
+    const view = approvalView(record, { withOutcome: record.requesterId === principal.id });
     return { content: [{ type: 'text', text: JSON.stringify(view) }], isError: false, _meta: { 'toolgate/approval': view } };
   } catch (thrown) {
     const err = toGatewayError(thrown);

@@ -45,7 +45,7 @@ export function registerApprovalRoutes(app: FastifyInstance, services: HttpServi
       if (!maySee(deps, principal, record)) continue;
       const current = await expireIfDue(deps, record, req.id);
       if (req.query.status !== undefined && current.status !== req.query.status) continue;
-      views.push(approvalView(current, { withOutcome: true }));
+      views.push(approvalView(current, { withOutcome: current.requesterId === principal.id }));
     }
     const body: ApprovalListResponse = { approvals: views };
     return body;
@@ -53,14 +53,17 @@ export function registerApprovalRoutes(app: FastifyInstance, services: HttpServi
 
   app.get<{ Params: { id: string } }>('/v1/approvals/:id', async (req): Promise<ApprovalView> => {
     const principal = await caller(req, 'approvals.show');
-    return approvalView(await visibleApproval(deps, principal, req.params.id, req.id), { withOutcome: true });
+    const record = await visibleApproval(deps, principal, req.params.id, req.id);
+    // The result is the requester's: an approver decides whether the call runs, not what it returned.
+    return approvalView(record, { withOutcome: record.requesterId === principal.id });
   });
 
   const decide = async (req: FastifyRequest<{ Params: { id: string } }>, input: DecisionInput): Promise<ApprovalView> => {
     const action = `approvals.${input.decision}`;
     const principal = await caller(req, action);
     try {
-      return approvalView(await decideApproval(deps, principal, req.params.id, input, req.id), { withOutcome: true });
+      const decided = await decideApproval(deps, principal, req.params.id, input, req.id);
+      return approvalView(decided, { withOutcome: decided.requesterId === principal.id });
     } catch (err) {
       // Refusals on a visible request are audited with it by decideApproval; an invisible one is audited here.
       if (err instanceof GatewayError && err.code === 'APPROVAL_NOT_FOUND') {
