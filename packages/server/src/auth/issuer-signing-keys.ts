@@ -34,6 +34,7 @@ const UNAVAILABLE_MESSAGE =
 export class IssuerSigningKeys {
   private keys: FetchedKeys | undefined;
   private lastFetchAt = Number.NEGATIVE_INFINITY;
+  private lastFailure: { readonly at: number; readonly error: unknown } | undefined;
   private inFlight: Promise<FetchedKeys> | undefined;
   private jwksUrl: string | undefined;
   private readonly refetchIntervalMs: number;
@@ -57,11 +58,27 @@ export class IssuerSigningKeys {
     }
   }
 
-  /** Concurrent callers share one fetch. */
+  /**
+   * Concurrent callers share one fetch. A failed fetch is remembered for the refetch interval: while the issuer
+   * is down (or answers junk), tokens must not each cause an outbound request.
+   */
   private refresh(now: number): Promise<FetchedKeys> {
-    this.inFlight ??= this.fetchKeys(now).finally(() => {
-      this.inFlight = undefined;
-    });
+    const failed = this.lastFailure;
+    if (failed !== undefined && now - failed.at < this.refetchIntervalMs) return Promise.reject(failed.error);
+    this.inFlight ??= this.fetchKeys(now)
+      .then(
+        (keys) => {
+          this.lastFailure = undefined;
+          return keys;
+        },
+        (err: unknown) => {
+          this.lastFailure = { at: now, error: err };
+          throw err;
+        },
+      )
+      .finally(() => {
+        this.inFlight = undefined;
+      });
     return this.inFlight;
   }
 

@@ -215,6 +215,27 @@ describe('JwtAccessTokenVerifier', () => {
     await expect(verifierFor(gone.issuer).verify(token, T0)).rejects.toMatchObject({ code: 'UPSTREAM_UNREACHABLE' });
   });
 
+  it('does not reach a failing issuer again for every token: a failed fetch waits out the refetch interval', async () => {
+    // Regression: after a failed fetch every JWT-shaped token caused new discovery and key fetches.
+    const failing = await startLoopbackIssuer({ metadataIssuer: 'https://other-issuer.example' });
+    try {
+      const k = await failing.addKey();
+      const verifier = verifierFor(failing.issuer);
+      const token = await failing.sign(k, claims());
+      await expect(verifier.verify(token, T0)).rejects.toMatchObject({ code: 'UPSTREAM_UNREACHABLE' });
+      const afterFirst = failing.hits(metadataPath);
+      expect(afterFirst).toBeGreaterThan(0);
+      for (let i = 1; i <= 20; i += 1) {
+        await expect(verifier.verify(token, T0 + i * 1000)).rejects.toMatchObject({ code: 'UPSTREAM_UNREACHABLE' });
+      }
+      expect(failing.hits(metadataPath)).toBe(afterFirst);
+      await expect(verifier.verify(token, T0 + 31_000)).rejects.toMatchObject({ code: 'UPSTREAM_UNREACHABLE' });
+      expect(failing.hits(metadataPath)).toBeGreaterThan(afterFirst);
+    } finally {
+      await failing.close();
+    }
+  });
+
   it('refuses a token without the principal claim', async () => {
     const verifier = verifierFor(iss.issuer, { principalClaim: 'preferred_username' });
     await expect(verifier.verify(await iss.sign(key, claims()), T0)).rejects.toMatchObject({
