@@ -259,6 +259,7 @@ export async function startGateway(config: ToolgateConfig, opts: StartOptions = 
           settings: {
             allowedOrigins: config.mcp.allowedOrigins,
             sessionTtlSeconds: config.mcp.sessionTtlSeconds,
+            keepAliveSeconds: config.mcp.keepAliveSeconds,
             pageSize: config.mcp.pageSize,
             serverVersion: VERSION,
           },

@@ -91,6 +91,12 @@ export const ConfigSchema = Type.Object(
           description:
             'browser origins (scheme://host[:port]) allowed to call /mcp; requests without an Origin header (non-browser clients) are always allowed',
         }),
+        keepAliveSeconds: Type.Integer({
+          default: 15,
+          minimum: 1,
+          maximum: 300,
+          description: 'seconds between keep-alives on an MCP notification stream; each re-checks the credential',
+        }),
         sessionTtlSeconds: Type.Integer({
           default: 86_400,
           minimum: 60,

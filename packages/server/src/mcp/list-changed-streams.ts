@@ -2,12 +2,12 @@ import { createHash } from 'node:crypto';
 import type { ServerResponse } from 'node:http';
 import { toGatewayError } from '../core/gateway-error.js';
 import { listTools } from '../pipeline/list-tools.js';
+import { authenticate } from '../pipeline/stages/authenticate.js';
 import type { McpSessionRecord } from '../ports/mcp-session-store.js';
 import { endpointTools } from './endpoint-tools.js';
 import type { McpServices } from './mcp-services.js';
 import type { McpSessionGate } from './session-gate.js';
 
-const KEEP_ALIVE_MS = 15_000;
 /** Changes come in bursts (an import reloads the catalog, then a grant refreshes grants): recompute once. */
 const COALESCE_MS = 20;
 const LIST_CHANGED = `event: message\ndata: ${JSON.stringify({ jsonrpc: '2.0', method: 'notifications/tools/list_changed' })}\n\n`;
@@ -90,7 +90,7 @@ export class ListChangedStreams {
       credential,
       res,
       fingerprint,
-      keepAlive: setInterval(() => void this.keepAlive(stream), KEEP_ALIVE_MS),
+      keepAlive: setInterval(() => void this.keepAlive(stream), this.services.settings.keepAliveSeconds * 1000),
     };
     this.streams.set(session.idHash, stream);
     res.on('close', () => this.drop(stream));
@@ -119,8 +119,28 @@ export class ListChangedStreams {
     if (this.streams.get(stream.session.idHash) === stream) this.streams.delete(stream.session.idHash);
   }
 
-  /** A comment keeps proxies from closing an idle stream; an open stream keeps its session alive. */
+  /**
+   * A comment keeps proxies from closing an idle stream; an open stream keeps its session alive — but only while
+   * its credential still works: a key or token that expired (no change event announces that) ends the stream.
+   */
   private async keepAlive(stream: OpenStream): Promise<void> {
+    try {
+      await authenticate(this.services.pipeline, {
+        credential: stream.credential,
+        toolName: '',
+        args: undefined,
+        surface: 'mcp',
+        requestId: 'mcp-stream-keep-alive',
+      });
+    } catch (thrown) {
+      const err = toGatewayError(thrown);
+      if (AUTH_CODES.has(err.code)) {
+        stream.res.end();
+        return;
+      }
+      this.services.pipeline.logger.warn({ err: err.reason ?? err.message }, 'could not re-check an MCP stream credential');
+      return;
+    }
     stream.res.write(': keep-alive\n\n');
     try {
       stream.session = await this.gate.touchIfDue(stream.session);

@@ -8,6 +8,8 @@ export interface McpSurfaceSettings {
   readonly allowedOrigins: readonly string[];
   /** Idle lifetime of a session (config `mcp.sessionTtlSeconds`). */
   readonly sessionTtlSeconds: number;
+  /** Seconds between keep-alives on a notification stream, each re-checking the credential (config `mcp.keepAliveSeconds`). */
+  readonly keepAliveSeconds: number;
   /** Tools per tools/list page (config `mcp.pageSize`). */
   readonly pageSize: number;
   /** Reported as `serverInfo.version`. */
