@@ -136,6 +136,27 @@ export const ERRORS = {
     retryable: false,
     message: 'The policy does not parse or does not validate against the schema of its tools. Fix it as "details" says.',
   },
+  UPSTREAM_CIRCUIT_OPEN: {
+    http: 503,
+    jsonRpc: -32018,
+    mcpToolError: true,
+    retryable: true,
+    message: 'The plugin is failing and calls to it are paused for a moment to let it recover. Try again after the time in "details".',
+  },
+  UPSTREAM_BUSY: {
+    http: 503,
+    jsonRpc: -32019,
+    mcpToolError: true,
+    retryable: true,
+    message: 'The plugin already has as many calls in flight as it may; this one was not started. Try again shortly.',
+  },
+  QUOTA_EXCEEDED: {
+    http: 429,
+    jsonRpc: -32020,
+    mcpToolError: true,
+    retryable: true,
+    message: 'The daily quota is used up. Try again after the time in "details", or ask an administrator for a larger quota.',
+  },
   RATE_LIMITED: {
     http: 429,
     jsonRpc: -32005,
