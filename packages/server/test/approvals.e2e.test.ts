@@ -197,6 +197,20 @@ describe('approvals: separate suggestion from execution', () => {
     expect((await fetch(`${orders.url}/orders/ord_1002`)).status).toBe(404);
   });
 
+  it('an earlier approval stops counting when its approver is disabled before the second one', async () => {
+    // Regression: the two-person rule counted an approval whose author had since lost the right to give it.
+    const boss3 = await createCaller(t, 'boss3', ['approver']);
+    const { body } = await invoke(clerk, 'shop__delete_order', { orderId: 'ord_1004' });
+    expect((await approve(boss3, body.approvalId)).body).toMatchObject({ status: 'pending', approvals: 1 });
+    expect((await t.api('PATCH', '/v1/admin/principals/boss3', { body: { disabled: true } })).status).toBe(200);
+    const second = await approve(boss2, body.approvalId);
+    expect(second.body.status).toBe('pending');
+    expect((await fetch(`${orders.url}/orders/ord_1004`)).status).toBe(200);
+    const third = await approve(boss1, body.approvalId);
+    expect(third.body.status).toBe('executed');
+    expect((await fetch(`${orders.url}/orders/ord_1004`)).status).toBe(404);
+  });
+
   it('edited arguments are re-validated and recorded with both digests', async () => {
     const { body } = await refund(clerk, 'ord_1005', 1);
     const invalid = await approve(boss1, body.approvalId, { arguments: { orderId: 'ord_1005', body: { amount: -5 } } });

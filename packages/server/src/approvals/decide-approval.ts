@@ -9,7 +9,7 @@ import { GatewayError, toGatewayError } from '../core/gateway-error.js';
 import type { Principal } from '../core/principal.js';
 import { runApprovedCall } from '../pipeline/run-approved-call.js';
 import { validateArgs } from '../pipeline/stages/validate-args.js';
-import { visibleApproval } from './approval-access.js';
+import { mayApprove, visibleApproval } from './approval-access.js';
 import { auditApproval } from './approval-audit.js';
 import type { ApprovalDeps } from './approval-deps.js';
 import { expireIfDue } from './expire-approvals.js';
@@ -60,7 +60,7 @@ export async function decideApproval(
       if (confirming && !requesterMayConfirm(current, approver.id, false)) {
         throw new GatewayError('APPROVAL_FORBIDDEN', { reason: `the edit ${approver.name} was confirming changed meanwhile` });
       }
-      const next = withDecision(deps, approver, current, input, edit);
+      const next = withDecision(deps, approver, current, input, edit, await approversStillAllowed(deps, current, approver));
       const stored = await deps.store.update(current, next);
       if (stored === undefined) {
         current = (await deps.store.find(id)) ?? current;
@@ -121,6 +121,7 @@ function withDecision(
   current: ApprovalRecord,
   input: DecisionInput,
   edit: { args: Readonly<Record<string, unknown>>; digest: string } | undefined,
+  stillAllowed: ReadonlySet<string>,
 ): ApprovalRecord {
   const at = new Date(deps.pipeline.clock.now()).toISOString();
   const digest = edit?.digest ?? effectiveArgs(current).digest;
@@ -149,7 +150,26 @@ function withDecision(
     decisions: [...current.decisions, decision],
     ...(edit !== undefined ? { editedArgs: edited ? edit.args : null, editedArgsDigest: edited ? edit.digest : null } : {}),
   };
-  return approvalsOfCurrentArgs(next) >= next.requiredApprovals ? { ...next, status: 'approved', decidedAt: at } : next;
+  const count = approvalsOfCurrentArgs(next, (id) => id === approver.id || stillAllowed.has(id));
+  return count >= next.requiredApprovals ? { ...next, status: 'approved', decidedAt: at } : next;
+}
+
+/**
+ * Earlier approvals count only while their authors could still give them: an approver since disabled, removed
+ * or stripped of the approve grant no longer makes up the two-person rule. The requester confirming another
+ * person's edit counts as long as they are enabled.
+ */
+async function approversStillAllowed(deps: ApprovalDeps, record: ApprovalRecord, deciding: Principal): Promise<ReadonlySet<string>> {
+  const allowed = new Set<string>();
+  const earlier = new Set(
+    record.decisions.filter((d) => d.decision === 'approve' && d.approverId !== deciding.id).map((d) => d.approverId),
+  );
+  for (const id of earlier) {
+    const principal = await deps.pipeline.credentials.findPrincipalById(id);
+    if (principal === undefined || principal.disabled) continue;
+    if (id === record.requesterId || mayApprove(deps, principal, record)) allowed.add(id);
+  }
+  return allowed;
 }
 
 /**

@@ -17,6 +17,8 @@ export interface StdioBridgeOptions {
   readonly log?: (line: string) => void;
 }
 
+const LOOPBACK_HOSTS = new Set(['localhost', '[::1]', '::1']);
+
 /** JSON-RPC "internal error" when the gateway could not be asked at all; our own codes travel in the message. */
 const BRIDGE_ERROR = -32603;
 
@@ -28,6 +30,8 @@ const BRIDGE_ERROR = -32603;
 export async function bridgeStdioToGateway(opts: StdioBridgeOptions): Promise<void> {
   const log = opts.log ?? ((line: string) => void process.stderr.write(`toolgate mcp: ${line}\n`));
   const endpoint = new URL(opts.plugin !== undefined ? `/mcp/${encodeURIComponent(opts.plugin)}` : '/mcp', opts.url);
+  const warning = plainHttpWarning(endpoint);
+  if (warning !== undefined) log(warning);
   const gateway = new StreamableHTTPClientTransport(endpoint, {
     requestInit: { headers: { authorization: `Bearer ${opts.key}` } },
     // The bridge lives as long as the desktop client: nothing may pile up per relayed message.
@@ -69,6 +73,13 @@ export async function bridgeStdioToGateway(opts: StdioBridgeOptions): Promise<vo
   // Ends the gateway session too, so it does not linger until its idle expiry.
   await gateway.terminateSession().catch(() => undefined);
   await gateway.close();
+}
+
+/** The key is a bearer secret: say so when it would cross a network in clear text (loopback is fine). */
+export function plainHttpWarning(endpoint: URL): string | undefined {
+  const host = endpoint.hostname;
+  if (endpoint.protocol !== 'http:' || LOOPBACK_HOSTS.has(host) || host.startsWith('127.')) return undefined;
+  return `warning: the API key goes to ${endpoint.host} over plain HTTP; use https:// for a gateway on another machine.`;
 }
 
 /** One line a person can act on: our error code and message when the gateway sent one. */

@@ -73,10 +73,12 @@ export function effectiveArgs(a: ApprovalRecord): { args: Readonly<Record<string
  * edited the arguments does not count for them: otherwise one approver could run the requester's tool with
  * arguments of their choosing. Someone else must agree to the edit — another approver, or the requester.
  */
-export function approvalsOfCurrentArgs(a: ApprovalRecord): number {
+export function approvalsOfCurrentArgs(a: ApprovalRecord, stillCounts: (approverId: string) => boolean = () => true): number {
   const digest = effectiveArgs(a).digest;
   const editors = new Set(a.decisions.filter((d) => d.editedArgs !== undefined && d.argsDigest === digest).map((d) => d.approverId));
-  const approving = a.decisions.filter((d) => d.decision === 'approve' && d.argsDigest === digest && !editors.has(d.approverId));
+  const approving = a.decisions.filter(
+    (d) => d.decision === 'approve' && d.argsDigest === digest && !editors.has(d.approverId) && stillCounts(d.approverId),
+  );
   return new Set(approving.map((d) => d.approverId)).size;
 }
 
