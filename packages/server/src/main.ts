@@ -17,6 +17,7 @@ import { JwtAccessTokenVerifier } from './auth/jwt-access-token-verifier.js';
 import { ProtectedResource } from './auth/protected-resource.js';
 import type { ToolgateConfig } from './config/config-schema.js';
 import { ExecutorByBinding } from './connectors/executor-by-binding.js';
+import { ResilientExecutor } from './connectors/resilience/resilient-executor.js';
 import { fetchJson } from './connectors/fetch-json.js';
 import { HttpConnector } from './connectors/http-connector.js';
 import { McpConnector } from './connectors/mcp/mcp-connector.js';
@@ -25,7 +26,7 @@ import { closeAgents, safeFetch } from './connectors/safe-fetch.js';
 import { GatewayError } from './core/gateway-error.js';
 import { ADMIN_ROLE } from './core/principal.js';
 import { buildHttpApp } from './http/build-app.js';
-import { MemoryRateLimiter } from './limits/principal-rate-limiter.js';
+import { createCallRateLimiter } from './limits/create-call-rate-limiter.js';
 import { mcpRoutes } from './mcp/mcp-routes.js';
 import type { PipelineDeps } from './pipeline/pipeline-deps.js';
 import { GrantIndex } from './policy/grant-index.js';
@@ -183,13 +184,28 @@ export async function startGateway(config: ToolgateConfig, opts: StartOptions = 
 
     // Provider keys are read from their environment variables once, here; they live only inside the router.
     const models = modelRouterFromConfig(config.models.providers, process.env);
+    const { rate, quota } = config.limits;
+    const limits = createCallRateLimiter(
+      { ...rate, perPrincipal: rate.perPrincipal ?? config.limits.callsPerMinutePerPrincipal, ...quota },
+      config.limits,
+      clock,
+      (err) => logger.warn({ err: err.message }, 'rate-limit store unreachable; calls are refused until it is back'),
+    );
+    cleanups.unshift(() => limits.close());
+    // Every call goes through its plugin's bulkhead, retry and breaker; the admin API reads the breakers.
+    const resilient = new ResilientExecutor(
+      new ExecutorByBinding({ http: new HttpConnector(), mcp: new McpConnector(mcp) }),
+      config.resilience,
+      clock,
+      logger,
+    );
     const pipeline: PipelineDeps = {
       credentials: keys,
       ...(accessTokens ? { accessTokens } : {}),
       catalog,
       authorizer,
-      rateLimiter: new MemoryRateLimiter({ points: config.limits.callsPerMinutePerPrincipal, durationSeconds: 60 }),
-      executor: new ExecutorByBinding({ http: new HttpConnector(), mcp: new McpConnector(mcp) }),
+      rateLimiter: limits.limiter,
+      executor: resilient,
       audit: auditWriter,
       clock,
       logger,
@@ -242,6 +258,7 @@ export async function startGateway(config: ToolgateConfig, opts: StartOptions = 
         bodyLimitBytes: config.server.bodyLimitBytes,
         version: VERSION,
         consoleIndexPath: join(REPO_ROOT, 'packages/console/index.html'),
+        circuits: resilient,
         ...(protectedResource ? { protectedResource } : {}),
       },
       logger,

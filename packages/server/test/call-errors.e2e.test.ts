@@ -20,7 +20,12 @@ describe('refused and failed calls', () => {
     orders = await mod.startOrdersApi({ port: 0 });
     bad = await startMisbehavingUpstream();
     t = await startTestGateway(
-      { TOOLGATE_SERVER__BODY_LIMIT_BYTES: '4096', TOOLGATE_LIMITS__MAX_OUTPUT_CHARS: '1000' },
+      {
+        TOOLGATE_SERVER__BODY_LIMIT_BYTES: '4096',
+        TOOLGATE_LIMITS__MAX_OUTPUT_CHARS: '1000',
+        // Each failure here is checked on its own; the breaker (tested in resilience.e2e) must not open between them.
+        TOOLGATE_RESILIENCE__PLUGINS: JSON.stringify({ flaky: { breaker: { consecutiveFailures: 1000 } } }),
+      },
       { clock: { now: () => now } },
     );
     const imports = [

@@ -34,7 +34,7 @@ const UNAVAILABLE_MESSAGE =
 export class IssuerSigningKeys {
   private keys: FetchedKeys | undefined;
   private lastFetchAt = Number.NEGATIVE_INFINITY;
-  private lastFailure: { readonly at: number; readonly error: unknown } | undefined;
+  private lastFailure: { readonly at: number; readonly error: Error } | undefined;
   private inFlight: Promise<FetchedKeys> | undefined;
   private jwksUrl: string | undefined;
   private readonly refetchIntervalMs: number;
@@ -72,7 +72,7 @@ export class IssuerSigningKeys {
           return keys;
         },
         (err: unknown) => {
-          this.lastFailure = { at: now, error: err };
+          this.lastFailure = { at: now, error: err instanceof Error ? err : new Error(String(err)) };
           throw err;
         },
       )

@@ -36,6 +36,46 @@ const ApprovalWebhook = Type.Object(
   { additionalProperties: false },
 );
 
+// Overrides carry no defaults: a field a plugin leaves out must come from the global section, not be filled in.
+const limit = (dflt: number, minimum: number, maximum: number, withDefault: boolean, description?: string) =>
+  Type.Integer({ minimum, maximum, ...(withDefault ? { default: dflt } : {}), ...(description ? { description } : {}) });
+const retryLimits = (d: boolean) => ({
+  maxAttempts: limit(3, 1, 10, d, 'attempts in all, the first included; only safe tools are retried'),
+  baseDelayMs: limit(100, 0, 60_000, d),
+  maxDelayMs: limit(2000, 0, 60_000, d),
+});
+const breakerLimits = (d: boolean) => ({
+  consecutiveFailures: limit(5, 1, 1000, d),
+  halfOpenAfterMs: limit(10_000, 10, 3_600_000, d),
+});
+const bulkheadLimits = (d: boolean) => ({
+  maxConcurrent: limit(32, 1, 10_000, d),
+  maxQueued: limit(64, 0, 100_000, d),
+});
+const strict = { additionalProperties: false } as const;
+
+/** Per-plugin resilience: defaults for all plugins, and partial overrides by plugin name. */
+const Resilience = Type.Object(
+  {
+    retry: Type.Object(retryLimits(true), { ...strict, default: {} }),
+    breaker: Type.Object(breakerLimits(true), { ...strict, default: {} }),
+    bulkhead: Type.Object(bulkheadLimits(true), { ...strict, default: {} }),
+    plugins: Type.Record(
+      Type.String({ pattern: '^[a-z][a-z0-9_]{0,23}$' }),
+      Type.Object(
+        {
+          retry: Type.Optional(Type.Partial(Type.Object(retryLimits(false), strict))),
+          breaker: Type.Optional(Type.Partial(Type.Object(breakerLimits(false), strict))),
+          bulkhead: Type.Optional(Type.Partial(Type.Object(bulkheadLimits(false), strict))),
+        },
+        strict,
+      ),
+      { default: {} },
+    ),
+  },
+  { ...strict, default: {} },
+);
+
 export const ConfigSchema = Type.Object(
   {
     server: Type.Object(
@@ -52,13 +92,39 @@ export const ConfigSchema = Type.Object(
     logLevel: StringEnum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], { default: 'info' }),
     limits: Type.Object(
       {
-        callsPerMinutePerPrincipal: Type.Integer({ default: 600, minimum: 1 }),
+        callsPerMinutePerPrincipal: Type.Integer({
+          default: 600,
+          minimum: 1,
+          description: 'calls per minute per principal when limits.rate.perPrincipal is not set (kept for existing configs)',
+        }),
+        rate: Type.Object(
+          {
+            global: Type.Optional(Type.Integer({ minimum: 1, description: 'calls per minute through the whole gateway' })),
+            perPlugin: Type.Optional(Type.Integer({ minimum: 1, description: 'calls per minute to each plugin' })),
+            perPrincipal: Type.Optional(
+              Type.Integer({ minimum: 1, description: 'calls per minute per principal; overrides callsPerMinutePerPrincipal' }),
+            ),
+            perPrincipalTool: Type.Optional(Type.Integer({ minimum: 1, description: 'calls per minute per principal and tool' })),
+          },
+          { additionalProperties: false, default: {} },
+        ),
+        quota: Type.Object(
+          {
+            dailyPerPrincipal: Type.Optional(Type.Integer({ minimum: 1, description: 'calls per UTC day per principal' })),
+            dailyPerPrincipalTool: Type.Optional(Type.Integer({ minimum: 1, description: 'calls per UTC day per principal and tool' })),
+          },
+          { additionalProperties: false, default: {} },
+        ),
+        // Where rate buckets and quotas are counted: memory (one node) or redis (shared by every node).
+        store: StringEnum(['memory', 'redis'], { default: 'memory' }),
+        redisUrl: Type.String({ default: 'redis://127.0.0.1:6379', pattern: '^rediss?://' }),
         upstreamTimeoutMs: Type.Integer({ default: 30_000, minimum: 100, maximum: 600_000 }),
         maxResponseBytes: Type.Integer({ default: 5_000_000, minimum: 1024 }),
         maxOutputChars: Type.Integer({ default: 100_000, minimum: 100 }),
       },
       { additionalProperties: false, default: {} },
     ),
+    resilience: Resilience,
     approval: Type.Object(
       {
         requiredTiers: Type.Array(RiskTier, { default: ['consequential', 'destructive'], uniqueItems: true }),

@@ -61,6 +61,7 @@ export async function runToolCall(deps: PipelineDeps, req: CallRequest): Promise
     audit.decision = 'allow';
     const executed = await execute(deps, approved);
     audit.upstreamStatus = executed.upstream.status;
+    if ((executed.upstream.attempts ?? 1) > 1) audit.reason = `${audit.reason ?? ''} (after ${executed.upstream.attempts} attempts)`.trim();
     const result = filterOutput(deps, executed, audit.callId);
     audit.outcome = result.isError ? 'tool_error' : 'success';
     return result;

@@ -11,6 +11,8 @@ export interface UpstreamResult {
   readonly bytes: number;
   /** The tool reported its own failure in a successful answer (MCP `isError: true`); like an HTTP 4xx. */
   readonly toolError?: boolean;
+  /** How many times the call was sent upstream, when it was retried (more than 1). */
+  readonly attempts?: number;
 }
 
 /** One progress report of a running call, as the upstream sent it (MCP `notifications/progress`). */

@@ -36,6 +36,7 @@ export function registerAdminPluginRoutes(app: FastifyInstance, services: HttpSe
         toolCount: tools.filter((t) => t.pluginId === p.id && t.status !== 'removed').length,
         pendingReview: tools.filter((t) => t.pluginId === p.id && t.status === 'pending_review').length,
         ...(p.kind === 'mcp' ? { upstream: upstreams[p.id] ?? { status: 'stopped' } } : {}),
+        ...(services.circuits ? { circuit: services.circuits.circuitState(p.name) } : {}),
       })),
     };
   });
@@ -45,7 +46,11 @@ export function registerAdminPluginRoutes(app: FastifyInstance, services: HttpSe
     const plugin = await ctx.plugins.require(req.params.name);
     const tools = await ctx.plugins.listTools(plugin.id);
     const upstream = plugin.kind === 'mcp' ? (ctx.mcp.get(plugin.id)?.status() ?? { status: 'stopped' }) : undefined;
-    return { plugin: { ...pluginView(plugin), ...(upstream !== undefined ? { upstream } : {}) }, tools: tools.map(toolReviewView) };
+    const circuit = services.circuits?.circuitState(plugin.name);
+    return {
+      plugin: { ...pluginView(plugin), ...(upstream !== undefined ? { upstream } : {}), ...(circuit !== undefined ? { circuit } : {}) },
+      tools: tools.map(toolReviewView),
+    };
   });
 
   const importMcp = (body: ImportPluginRequest, mcp: McpConnectionSchema, actor: string): Promise<RegisteredPlugin> =>

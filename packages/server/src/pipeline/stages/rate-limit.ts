@@ -2,16 +2,28 @@ import { GatewayError } from '../../core/gateway-error.js';
 import type { AdmittedCall, AuthorizedCall } from '../call-types.js';
 import type { PipelineDeps } from '../pipeline-deps.js';
 
-/** Per-principal token bucket; runs after authorization so unauthorized probing cannot drain a caller's budget. */
+/** Rate buckets and daily quotas; runs after authorization so unauthorized probing cannot drain a caller's budget. */
 export async function rateLimit(deps: PipelineDeps, call: AuthorizedCall): Promise<AdmittedCall> {
-  const verdict = await deps.rateLimiter.consume(`principal:${call.principal.id}`);
-  if (!verdict.allowed) {
-    const retryAfterSeconds = Math.max(1, Math.ceil(verdict.retryAfterMs / 1000));
+  const verdict = await deps.rateLimiter.consume({
+    principalId: call.principal.id,
+    toolName: call.tool.name,
+    pluginName: call.tool.pluginName,
+  });
+  if (verdict.allowed) return { ...call, rateLimitRemaining: verdict.remaining };
+  const retryAfterSeconds = Math.max(1, Math.ceil(verdict.retryAfterMs / 1000));
+  const details = { limit: verdict.limit, retryAfterSeconds };
+  if (verdict.limit === 'store_unavailable') {
+    // Fail closed: a call the limits cannot be checked for is refused, with a message that says it is not the caller's fault.
     throw new GatewayError('RATE_LIMITED', {
+      message: 'Rate limits cannot be checked right now, so the call was not run. Try again shortly.',
       retryAfterSeconds,
-      details: { retryAfterSeconds },
-      reason: `principal rate limit exhausted, retry in ${verdict.retryAfterMs} ms`,
+      details,
+      reason: verdict.reason,
     });
   }
-  return { ...call, rateLimitRemaining: verdict.remaining };
+  throw new GatewayError(verdict.limit === 'daily_quota' ? 'QUOTA_EXCEEDED' : 'RATE_LIMITED', {
+    retryAfterSeconds,
+    details,
+    reason: `${verdict.limit} limit exhausted, retry in ${verdict.retryAfterMs} ms`,
+  });
 }
