@@ -99,32 +99,18 @@ export class ApiKeyStore implements CredentialStore {
     return { key: toStoredKey(row), principal };
   }
 
-  /** One query: the principal and its roles (one row per role). Used for OAuth access tokens, which name a principal. */
-  async findPrincipalByName(name: string): Promise<Principal | undefined> {
-    const rows = await this.db
-      .selectFrom('principals')
-      .leftJoin('principal_roles', 'principal_roles.principal_id', 'principals.id')
-      .select([
-        'principals.id',
-        'principals.name',
-        'principals.kind',
-        'principals.disabled',
-        'principals.created_at',
-        'principals.attributes',
-        'principal_roles.role',
-      ])
-      .where('principals.name', '=', name)
-      .execute();
-    const row = rows[0];
-    if (!row) return undefined;
-    return toPrincipal(
-      row,
-      rows.flatMap((r) => (r.role === null ? [] : [r.role])),
-    );
+  /** Used for OAuth access tokens, which name a principal. */
+  findPrincipalByName(name: string): Promise<Principal | undefined> {
+    return this.findPrincipalWhere('principals.name', name);
   }
 
-  /** One query, like `findPrincipalByName`; an approved call runs as its requester, found by id. */
-  async findPrincipalById(id: string): Promise<Principal | undefined> {
+  /** An approved call runs as its requester, found by id. */
+  findPrincipalById(id: string): Promise<Principal | undefined> {
+    return this.findPrincipalWhere('principals.id', id);
+  }
+
+  /** One query: the principal and its roles (one row per role). */
+  private async findPrincipalWhere(column: 'principals.id' | 'principals.name', value: string): Promise<Principal | undefined> {
     const rows = await this.db
       .selectFrom('principals')
       .leftJoin('principal_roles', 'principal_roles.principal_id', 'principals.id')
@@ -137,7 +123,7 @@ export class ApiKeyStore implements CredentialStore {
         'principals.attributes',
         'principal_roles.role',
       ])
-      .where('principals.id', '=', id)
+      .where(column, '=', value)
       .execute();
     const row = rows[0];
     if (!row) return undefined;
