@@ -2,7 +2,8 @@ import type { AuditDecision } from '../core/audit-event.js';
 import type { ErrorCode } from '../core/errors.js';
 import { GatewayError, toGatewayError } from '../core/gateway-error.js';
 import type { PipelineDeps } from '../pipeline/pipeline-deps.js';
-import { APPROVAL_STOPS, EXECUTION_ERRORS, runToolCall } from '../pipeline/run-tool-call.js';
+import { APPROVAL_STOPS, EXECUTION_ERRORS } from '../pipeline/call-audit.js';
+import { runToolCall } from '../pipeline/run-tool-call.js';
 import type { ChatMessage, ChatToolCall } from './chat-types.js';
 import { envelopeToolResult } from './untrusted-envelope.js';
 

@@ -1,10 +1,8 @@
-import { randomUUID } from 'node:crypto';
 import { effectiveArgs, type ApprovalRecord } from '../core/approval.js';
-import { openAuditEvent, type AuditEvent } from '../core/audit-event.js';
 import { GatewayError, toGatewayError } from '../core/gateway-error.js';
+import { closeCallAudit, openCallAudit, recordExecution, recordFailure } from './call-audit.js';
 import type { AuthenticatedCall, ToolCallResult } from './call-types.js';
 import type { PipelineDeps } from './pipeline-deps.js';
-import { EXECUTION_ERRORS } from './run-tool-call.js';
 import { approvalGate } from './stages/approval-gate.js';
 import { authorize } from './stages/authorize.js';
 import { execute } from './stages/execute.js';
@@ -12,8 +10,6 @@ import { filterOutput } from './stages/filter-output.js';
 import { rateLimit } from './stages/rate-limit.js';
 import { resolveTool } from './stages/resolve-tool.js';
 import { validateArgs } from './stages/validate-args.js';
-
-type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
 /**
  * Runs an approval request its final approval has claimed (status `approved`), as its requester, through
@@ -25,15 +21,7 @@ type Mutable<T> = { -readonly [K in keyof T]: T[K] };
  */
 export async function runApprovedCall(deps: PipelineDeps, approval: ApprovalRecord, requestId: string): Promise<ToolCallResult> {
   const started = performance.now();
-  const audit: Mutable<AuditEvent> = openAuditEvent({
-    callId: randomUUID(),
-    time: new Date(deps.clock.now()).toISOString(),
-    type: 'tool_call',
-    surface: approval.surface,
-    requestId,
-    environment: deps.settings.environment,
-    action: approval.toolName,
-  });
+  const audit = openCallAudit(deps, { surface: approval.surface, requestId, action: approval.toolName });
   const because = `approval ${approval.id}`;
   try {
     const principal = await deps.credentials.findPrincipalById(approval.requesterId);
@@ -67,7 +55,7 @@ export async function runApprovedCall(deps: PipelineDeps, approval: ApprovalReco
       .map((d) => d.approverName)
       .join(', ')}): ${authorized.decision.reason}`;
     const executed = await execute(deps, approved);
-    audit.upstreamStatus = executed.upstream.status;
+    recordExecution(audit, executed);
     const result = filterOutput(deps, executed, audit.callId);
     audit.outcome = result.isError ? 'tool_error' : 'success';
     return result;
@@ -76,14 +64,10 @@ export async function runApprovedCall(deps: PipelineDeps, approval: ApprovalReco
     if (!(thrown instanceof GatewayError)) {
       deps.logger.error({ err: thrown, callId: audit.callId, approvalId: approval.id }, 'unexpected error running an approved call');
     }
-    const ran = audit.decision === 'allow' && (EXECUTION_ERRORS.has(err.code) || audit.upstreamStatus !== null);
-    audit.decision = ran ? 'allow' : 'deny';
-    audit.outcome = ran ? 'error' : 'not_run';
-    audit.errorCode = err.code;
-    audit.reason = `${because}: ${err.reason ?? err.message}`;
+    recordFailure(audit, err);
+    audit.reason = `${because}: ${audit.reason ?? ''}`;
     throw err;
   } finally {
-    audit.latencyMs = Math.round((performance.now() - started) * 1000) / 1000;
-    await deps.audit.append(audit);
+    await closeCallAudit(deps, audit, started);
   }
 }
