@@ -1,13 +1,27 @@
-import { BulkheadPolicy, CircuitBreakerPolicy, CircuitState, ConsecutiveBreaker, bulkhead, circuitBreaker, handleWhen } from 'cockatiel';
+import {
+  BulkheadPolicy,
+  CircuitBreakerPolicy,
+  CircuitState,
+  ConsecutiveBreaker,
+  ExponentialBackoff,
+  RetryPolicy,
+  bulkhead,
+  circuitBreaker,
+  handleWhen,
+  retry,
+} from 'cockatiel';
+import { GatewayError } from '../../core/gateway-error.js';
 import type { CircuitView } from '../../ports/circuit-states.js';
 import type { Clock } from '../../ports/clock.js';
 import type { Logger } from '../../ports/logger.js';
 import type { ResilienceLimits } from './resilience-settings.js';
-import { isBreakerFailure } from './retry-predicate.js';
+import { isBreakerFailure, isRetryableFailure } from './retry-predicate.js';
 
-/** One plugin's bulkhead and breaker, which live as long as the plugin is known. */
+/** One plugin's bulkhead, retry policy and breaker, built once and kept as long as the plugin is known. */
 export class PluginCircuit {
   readonly bulkhead: BulkheadPolicy;
+  /** For safe tools only (the executor decides); other tools get one attempt. */
+  readonly retry: RetryPolicy;
   readonly breaker: CircuitBreakerPolicy;
   private readonly counter: ConsecutiveBreaker;
   /** Our own record of the opening, on our clock: cockatiel keeps its own private and on Date.now. */
@@ -26,6 +40,14 @@ export class PluginCircuit {
       breaker: this.counter,
     });
     const plugin = pluginName;
+    this.retry = retry(handleWhen(isRetryableFailure), {
+      maxAttempts: Math.max(1, limits.retry.maxAttempts) - 1,
+      backoff: new ExponentialBackoff({ initialDelay: limits.retry.baseDelayMs, maxDelay: limits.retry.maxDelayMs }),
+    });
+    this.retry.onRetry(({ attempt, delay, ...reason }) => {
+      const after = 'error' in reason && reason.error instanceof GatewayError ? reason.error.code : 'unknown';
+      logger.info({ plugin, attempt: attempt + 1, delayMs: Math.round(delay), after }, 'retrying upstream call');
+    });
     this.breaker.onBreak(() => {
       this.openedAt = this.clock.now();
       logger.warn({ plugin, halfOpenAfterMs: limits.breaker.halfOpenAfterMs }, 'circuit opened: calls to the plugin are refused');

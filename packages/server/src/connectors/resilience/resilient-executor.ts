@@ -1,4 +1,4 @@
-import { BrokenCircuitError, BulkheadRejectedError, ExponentialBackoff, IsolatedCircuitError, handleWhen, retry } from 'cockatiel';
+import { BrokenCircuitError, BulkheadRejectedError, IsolatedCircuitError } from 'cockatiel';
 import { GatewayError } from '../../core/gateway-error.js';
 import type { CircuitStates, CircuitView } from '../../ports/circuit-states.js';
 import type { Clock } from '../../ports/clock.js';
@@ -6,7 +6,7 @@ import type { Logger } from '../../ports/logger.js';
 import type { ExecutionRequest, ToolExecutor, UpstreamResult } from '../../ports/tool-executor.js';
 import { PluginCircuit } from './plugin-circuit.js';
 import { limitsFor, type ResilienceSettings } from './resilience-settings.js';
-import { isRetryableFailure, isSafeToRetry } from './retry-predicate.js';
+import { isSafeToRetry } from './retry-predicate.js';
 
 /**
  * Wraps the connectors with, per plugin: a bulkhead (concurrency cap), retries with jittered
@@ -26,29 +26,14 @@ export class ResilientExecutor implements ToolExecutor, CircuitStates {
 
   async execute(req: ExecutionRequest): Promise<UpstreamResult> {
     const circuit = this.circuitOf(req.plugin.name);
-    const { retry: limits } = circuit.limits;
-    const maxAttempts = isSafeToRetry(req.tool) ? Math.max(1, limits.maxAttempts) : 1;
-    const policy = retry(handleWhen(isRetryableFailure), {
-      maxAttempts: maxAttempts - 1,
-      backoff: new ExponentialBackoff({ initialDelay: limits.baseDelayMs, maxDelay: limits.maxDelayMs }),
-    });
-    policy.onRetry(({ attempt, delay, ...reason }) => {
-      const why = 'error' in reason && reason.error instanceof GatewayError ? reason.error.code : 'unknown';
-      this.logger.info(
-        { plugin: req.plugin.name, tool: req.tool.name, attempt: attempt + 1, delayMs: Math.round(delay), after: why },
-        'retrying upstream call',
-      );
-    });
     let attempts = 0;
     try {
-      const result = await circuit.bulkhead.execute(() =>
-        policy.execute(() =>
-          circuit.breaker.execute(() => {
-            attempts += 1;
-            return this.inner.execute(req);
-          }),
-        ),
-      );
+      const attempt = (): Promise<UpstreamResult> =>
+        circuit.breaker.execute(() => {
+          attempts += 1;
+          return this.inner.execute(req);
+        });
+      const result = await circuit.bulkhead.execute(() => (isSafeToRetry(req.tool) ? circuit.retry.execute(attempt) : attempt()));
       return attempts > 1 ? { ...result, attempts } : result;
     } catch (err) {
       throw this.translate(err, circuit, attempts);
