@@ -1,7 +1,8 @@
 /**
  * Benchmark (not a test): the cost of one authorization decision, in process, as the pipeline pays it.
  * Grants-only decisions with 10, 1,000 and 100,000 grants in the index, and decisions on a tool with
- * 0, 5 and 50 conditional Cedar policies attached (1,000 grants). Median and p99 over N decisions
+ * 0, 1, 5 and 50 conditional Cedar policies attached (1,000 grants): policies inside the JavaScript
+ * subset (compiled, no cedar-wasm) and policies using the decimal extension (cedar-wasm). Median and p99 over N decisions
  * after a warm-up. Prints a table and writes JSON to bench/results/.
  *
  *   npx tsx bench/authorization.ts
@@ -98,18 +99,26 @@ function grants(count: number): Grant[] {
   return out;
 }
 
-/** `count` policies on the tool: forbids over thresholds no call reaches, plus one permit, so every statement runs. */
-function policies(count: number): Policy[] {
+/**
+ * `count` policies on the tool: forbids over thresholds no call reaches, plus one permit, so every statement
+ * runs. `js` ones stay inside the compiled subset; `wasm` ones compare decimals, which only cedar-wasm does.
+ */
+function policies(count: number, engine: 'js' | 'wasm'): Policy[] {
+  const permit =
+    engine === 'wasm'
+      ? 'permit(principal, action, resource) when { context.args.body.amount.lessThan(decimal("100.0")) };'
+      : 'permit(principal, action, resource) when { context.args.orderId like "ord_*" && principal has attrs.accountIds };';
+  const forbid = (i: number) =>
+    engine === 'wasm'
+      ? `@message("limit ${i}")\nforbid(principal, action, resource) when { context.args.body.amount.greaterThan(decimal("${1000 + i}.0")) && context.now.hour >= 0 };`
+      : `@message("limit ${i}")\nforbid(principal, action, resource) when { principal.attrs.accountIds.contains("cus_${i}") && context.now.hour >= 0 && resource.riskTier == "consequential" };`;
   return Array.from({ length: count }, (_, i): Policy => ({
     id: `pol-${i}`,
     name: `policy-${i}`,
     description: '',
     targetType: 'tool',
     target: tool.name,
-    cedar:
-      i === 0
-        ? 'permit(principal, action, resource) when { context.args.body.amount.lessThan(decimal("100.0")) };'
-        : `@message("limit ${i}")\nforbid(principal, action, resource) when { context.args.body.amount.greaterThan(decimal("${1000 + i}.0")) && context.now.hour >= 0 };`,
+    cedar: i === 0 ? permit : forbid(i),
     status: 'active',
     createdBy: 'bench',
     createdAt: '',
@@ -117,11 +126,11 @@ function policies(count: number): Policy[] {
   }));
 }
 
-function authorizer(grantCount: number, policyCount: number): Authorizer {
+function authorizer(grantCount: number, policyCount: number, engine: 'js' | 'wasm'): Authorizer {
   const index = new GrantIndex(clock);
   index.load(grants(grantCount));
   const policyIndex = new PolicyIndex({ accountIds: 'Set<String>' }, silent);
-  policyIndex.load(policies(policyCount), policyCount);
+  policyIndex.load(policies(policyCount, engine), policyCount);
   return new PolicyAuthorizer(index, policyIndex, new ZonedNow('Europe/Berlin'), clock, silent);
 }
 
@@ -135,8 +144,8 @@ interface Row {
   effect: string;
 }
 
-function measure(scenario: string, grantCount: number, policyCount: number): Row {
-  const a = authorizer(grantCount, policyCount);
+function measure(scenario: string, grantCount: number, policyCount: number, engine: 'js' | 'wasm' = 'js'): Row {
+  const a = authorizer(grantCount, policyCount, engine);
   const first = a.decide(input);
   for (let i = 0; i < warmup; i += 1) a.decide(input);
   const samples = new Float64Array(decisions);
@@ -155,8 +164,12 @@ const rows: Row[] = [
   measure('grants only', 1_000, 0),
   measure('grants only', 100_000, 0),
   measure('policies on the tool', 1_000, 0),
-  measure('policies on the tool', 1_000, 5),
-  measure('policies on the tool', 1_000, 50),
+  measure('compiled policies (JS)', 1_000, 1),
+  measure('compiled policies (JS)', 1_000, 5),
+  measure('compiled policies (JS)', 1_000, 50),
+  measure('decimal policies (cedar-wasm)', 1_000, 1, 'wasm'),
+  measure('decimal policies (cedar-wasm)', 1_000, 5, 'wasm'),
+  measure('decimal policies (cedar-wasm)', 1_000, 50, 'wasm'),
 ];
 
 console.table(rows.map((r) => ({ ...r, medianUs: r.medianUs.toFixed(2), p99Us: r.p99Us.toFixed(2) })));

@@ -3,6 +3,8 @@ import type { Principal } from '../core/principal.js';
 import type { AuthorizationInput } from '../ports/authorizer.js';
 import { ACTION_TYPE, attributesShape, PRINCIPAL_TYPE, TOOL_TYPE, type PrincipalAttributeTypes } from './cedar-schema.js';
 import { CedarValueError, ipValue, toCedarValue } from './cedar-value.js';
+import type { JsRequest } from './compile-statement.js';
+import { evaluateJsPolicySet, type JsPolicySet, type Verdict } from './js-policy-set.js';
 import type { CompiledToolPolicies } from './policy-index.js';
 import type { PolicyStatement } from './policy-statements.js';
 import type { ZonedNow } from './zoned-now.js';
@@ -64,21 +66,11 @@ function judge(compiled: CompiledToolPolicies, input: AuthorizationInput, env: E
     if (err instanceof CedarValueError) return failed(compiled, `arguments do not fit the policy schema: ${err.message}`);
     throw err;
   }
-  const answer = statefulIsAuthorized({
-    principal: { type: PRINCIPAL_TYPE, id: input.principal.id },
-    action: { type: ACTION_TYPE, id: 'invoke' },
-    resource: { type: TOOL_TYPE, id: input.tool.name },
-    context,
-    preparsedPolicySetId: compiled.setId,
-    entities,
-  });
-  if (answer.type === 'failure') return failed(compiled, answer.errors.map((e) => e.message).join('; '));
-  const { decision, diagnostics } = answer.response;
-  if (diagnostics.errors.length > 0) {
-    const why = diagnostics.errors.map((e) => `${statementName(compiled, e.policyId)}: ${e.error.message}`).join('; ');
-    return failed(compiled, why);
-  }
-  matched.push(...compiled.ordered.filter((s) => diagnostics.reason.includes(s.cedarId)));
+  const request = { principal: input.principal, toolName: input.tool.name, context, entities };
+  const verdict = (compiled.js && evaluateJs(compiled, compiled.js, request)) ?? evaluateInCedar(compiled, request);
+  if (verdict.kind === 'error') return failed(compiled, verdict.why);
+  const { decision } = verdict;
+  matched.push(...verdict.matched);
   if (decision === 'deny' && matched.length > 0) {
     const first = matched[0];
     return outcome('deny', false, matched, first?.message ?? first?.policy.name, `forbidden by policy ${names(matched)}`);
@@ -99,6 +91,43 @@ function judge(compiled: CompiledToolPolicies, input: AuthorizationInput, env: E
     undefined,
     `permitted by policy ${names(matched)}${requiresApproval ? ' (approval required)' : ''}`,
   );
+}
+
+interface PolicyRequest {
+  readonly principal: Principal;
+  readonly toolName: string;
+  readonly context: Record<string, CedarValueJson>;
+  readonly entities: EntityJson[];
+}
+
+/** The fast path: the statements compiled to JavaScript (undefined when the request needs cedar-wasm). */
+function evaluateJs(compiled: CompiledToolPolicies, js: JsPolicySet, r: PolicyRequest): Verdict | undefined {
+  const request: JsRequest = {
+    principal: { type: PRINCIPAL_TYPE, id: r.principal.id },
+    action: { type: ACTION_TYPE, id: 'invoke' },
+    resource: { type: TOOL_TYPE, id: r.toolName },
+    context: r.context,
+    entities: r.entities,
+  };
+  return evaluateJsPolicySet(js, request, (s) => statementName(compiled, s.cedarId));
+}
+
+/** cedar-wasm on the preparsed set: any policy, ~100 µs per call. */
+function evaluateInCedar(compiled: CompiledToolPolicies, r: PolicyRequest): Verdict {
+  const answer = statefulIsAuthorized({
+    principal: { type: PRINCIPAL_TYPE, id: r.principal.id },
+    action: { type: ACTION_TYPE, id: 'invoke' },
+    resource: { type: TOOL_TYPE, id: r.toolName },
+    context: r.context,
+    preparsedPolicySetId: compiled.setId,
+    entities: r.entities,
+  });
+  if (answer.type === 'failure') return { kind: 'error', why: answer.errors.map((e) => e.message).join('; ') };
+  const { decision, diagnostics } = answer.response;
+  if (diagnostics.errors.length > 0) {
+    return { kind: 'error', why: diagnostics.errors.map((e) => `${statementName(compiled, e.policyId)}: ${e.error.message}`).join('; ') };
+  }
+  return { kind: 'decided', decision, matched: compiled.ordered.filter((s) => diagnostics.reason.includes(s.cedarId)) };
 }
 
 function principalEntity(p: Principal, types: PrincipalAttributeTypes): EntityJson {

@@ -4,6 +4,7 @@ import type { Policy, PolicyStatus } from '../core/policy.js';
 import type { Tool } from '../core/tool.js';
 import type { Logger } from '../ports/logger.js';
 import { toolPolicySchema, type PrincipalAttributeTypes, type RecordShape } from './cedar-schema.js';
+import { compileJsPolicySet, type JsPolicySet } from './js-policy-set.js';
 import { policyStatements, type PolicyStatement } from './policy-statements.js';
 
 /** The statements that apply to one tool, preparsed by Cedar under `setId`. */
@@ -16,6 +17,8 @@ export interface CompiledToolPolicies {
   /** The tool's argument shape; recomputed when the tool's definition changes. */
   readonly definitionHash: string;
   readonly args: RecordShape;
+  /** The statements compiled to JavaScript (microseconds per call), or undefined when one is outside the subset. */
+  readonly js: JsPolicySet | undefined;
 }
 
 /**
@@ -85,6 +88,7 @@ export class PolicyIndex {
       .sort(byPolicyName);
     if (statements.length === 0) return undefined;
     const setId = `${this.setPrefix}/${key}`;
+    // cedar-wasm stays prepared even with a JS form: it evaluates requests the JS form cannot decide exactly.
     if (!cached) {
       const staticPolicies: Record<string, CedarPolicy> = {};
       for (const s of statements) staticPolicies[s.cedarId] = s.text;
@@ -98,9 +102,17 @@ export class PolicyIndex {
       permits: statements.filter((s) => s.effect === 'permit'),
       definitionHash: tool.definitionHash,
       args: toolPolicySchema(tool, this.attributeTypes).args,
+      js: cached ? cached.js : this.compileJs(statements, key),
     };
     this.compiled.set(key, compiled);
     return compiled;
+  }
+
+  private compileJs(statements: readonly PolicyStatement[], key: string): JsPolicySet | undefined {
+    const js = compileJsPolicySet(statements, this.attributeTypes);
+    if (js.ok) return js.set;
+    this.logger.info({ policies: key, why: js.why }, 'policies outside the JavaScript subset; evaluated by cedar-wasm');
+    return undefined;
   }
 }
 
