@@ -16,6 +16,11 @@ const boundaries = [
   { folder: 'audit', deny: ['*', '!core', '!ports'], why: 'the audit log depends on core types and ports only.' },
   { folder: 'limits', deny: ['*', '!core', '!ports'], why: 'limiters implement ports over core types only.' },
   {
+    folder: 'monitor',
+    deny: ['*', '!core', '!ports'],
+    why: 'metrics observe through ports (call observer, circuit states, catalog); main.ts wires them.',
+  },
+  {
     folder: 'connectors',
     deny: ['*', '!core', '!ports'],
     why: 'connectors execute calls; they know nothing of storage, policy or surfaces.',

@@ -17,6 +17,8 @@ import { JwtAccessTokenVerifier } from './auth/jwt-access-token-verifier.js';
 import { ProtectedResource } from './auth/protected-resource.js';
 import type { ToolgateConfig } from './config/config-schema.js';
 import { ExecutorByBinding } from './connectors/executor-by-binding.js';
+import { CachingExecutor, type CacheStats } from './connectors/cache/caching-executor.js';
+import { FallbackExecutor } from './connectors/resilience/fallback-executor.js';
 import { ResilientExecutor } from './connectors/resilience/resilient-executor.js';
 import { fetchJson } from './connectors/fetch-json.js';
 import { HttpConnector } from './connectors/http-connector.js';
@@ -26,8 +28,12 @@ import { closeAgents, safeFetch } from './connectors/safe-fetch.js';
 import { GatewayError } from './core/gateway-error.js';
 import { ADMIN_ROLE } from './core/principal.js';
 import { buildHttpApp } from './http/build-app.js';
+import { OutputGuard } from './guard/output-guard.js';
 import { createCallRateLimiter } from './limits/create-call-rate-limiter.js';
 import { mcpRoutes } from './mcp/mcp-routes.js';
+import { circuitStats } from './monitor/circuit-stats.js';
+import { GatewayMetrics } from './monitor/gateway-metrics.js';
+import { responseCacheStats } from './monitor/response-cache-stats.js';
 import type { PipelineDeps } from './pipeline/pipeline-deps.js';
 import { GrantIndex } from './policy/grant-index.js';
 import { PolicyAdmin } from './policy/policy-admin.js';
@@ -39,6 +45,7 @@ import { SqlPolicyStore } from './store/sql-policy-store.js';
 import { systemClock, type Clock } from './ports/clock.js';
 import { InProcessVisibilityChanges } from './ports/visibility-changes.js';
 import { ApiKeyStore } from './store/api-key-store.js';
+import { CachedCredentialStore } from './store/cached-credential-store.js';
 import { ApprovalStore } from './store/approval-store.js';
 import { AuditStore } from './store/audit-store.js';
 import { CachedToolCatalog } from './store/cached-tool-catalog.js';
@@ -71,6 +78,8 @@ export interface RunningGateway {
   readonly firstRunAdminKey: string | undefined;
   /** Base URL of the example orders API when `examples.orders` is on. */
   readonly exampleOrdersUrl: string | undefined;
+  /** The response cache's counters (entries, bytes, hits, misses, stale, coalesced). */
+  readonly cacheStats: () => CacheStats;
   close(): Promise<void>;
 }
 
@@ -89,7 +98,12 @@ export async function startGateway(config: ToolgateConfig, opts: StartOptions = 
     const policyIndex = new PolicyIndex(config.policy.principalAttributes, logger);
     const policies = new PolicyAdmin(new SqlPolicyStore(store.db), catalog, policyIndex);
     const auditLog = new AuditStore(store.db);
-    const auditWriter = new GroupCommitAuditWriter(auditLog);
+    // Metrics: call counters fed by the pipeline, scrape-time sources (breakers), and the audit commit time.
+    const metrics = config.metrics.enabled ? new GatewayMetrics(logger) : undefined;
+    if (config.metrics.enabled && config.metrics.public) {
+      logger.warn({}, 'metrics.public is on: GET /metrics is served without authentication (tool names, call activity)');
+    }
+    const auditWriter = new GroupCommitAuditWriter(metrics ? metrics.timeAuditBatches(auditLog) : auditLog);
     cleanups.unshift(() => auditWriter.drain());
     // Shadow policies are compared with the live ones on every call; differences go to the audit log.
     const shadowDiffs = new AuditShadowDiffs(auditWriter);
@@ -199,17 +213,26 @@ export async function startGateway(config: ToolgateConfig, opts: StartOptions = 
       clock,
       logger,
     );
+    // Read results are served from cache when configured; a failing plugin may answer with a stale one or a message.
+    const responseCache = new CachingExecutor(resilient, config.cache, clock);
+    visibilityChanges.subscribe(() => responseCache.forgetChangedTools((name, hash) => catalog.get(name)?.tool.definitionHash === hash));
+    metrics?.registerStats(circuitStats(catalog, resilient));
+    metrics?.registerStats(responseCacheStats(() => responseCache.stats()));
+    // Keys and token principals are kept a few seconds; changes through this node clear them at once.
+    const credentials = new CachedCredentialStore(keys, clock, config.auth.credentialCacheSeconds * 1000, visibilityChanges);
     const pipeline: PipelineDeps = {
-      credentials: keys,
+      credentials,
       ...(accessTokens ? { accessTokens } : {}),
       catalog,
       authorizer,
       rateLimiter: limits.limiter,
-      executor: resilient,
+      executor: new FallbackExecutor(responseCache, config.resilience, responseCache),
       audit: auditWriter,
       clock,
       logger,
       approvals: approvals.recorder,
+      ...(metrics ? { observer: metrics.calls } : {}),
+      outputFilter: new OutputGuard(config.guard),
       settings: {
         environment: config.environment,
         approvalTiers: config.approval.requiredTiers,
@@ -259,6 +282,7 @@ export async function startGateway(config: ToolgateConfig, opts: StartOptions = 
         version: VERSION,
         consoleIndexPath: join(REPO_ROOT, 'packages/console/index.html'),
         circuits: resilient,
+        ...(metrics ? { metrics: { endpoint: metrics, public: config.metrics.public } } : {}),
         ...(protectedResource ? { protectedResource } : {}),
       },
       logger,
@@ -301,6 +325,7 @@ export async function startGateway(config: ToolgateConfig, opts: StartOptions = 
       approvals: approvalDeps,
       firstRunAdminKey: firstRun?.key,
       exampleOrdersUrl,
+      cacheStats: () => responseCache.stats(),
       close: () => runCleanups(cleanups),
     };
   } catch (err) {

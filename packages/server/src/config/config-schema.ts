@@ -53,6 +53,33 @@ const bulkheadLimits = (d: boolean) => ({
   maxQueued: limit(64, 0, 100_000, d),
 });
 const strict = { additionalProperties: false } as const;
+const PluginNameKey = Type.String({ pattern: '^[a-z][a-z0-9_]{0,23}$' });
+const ToolNameKey = Type.String({ pattern: '^[a-zA-Z0-9_-]{1,64}$' });
+
+/** What answers when a plugin is down or slow (see docs/configuration.md, "Fallbacks"). */
+const Fallback = Type.Object(
+  {
+    message: Type.Optional(Type.String({ minLength: 1, maxLength: 4000, description: 'returned as a tool error instead of the failure' })),
+    staleCache: Type.Optional(
+      Type.Boolean({ description: 'serve an expired cached result (read tools, within cache staleIfErrorSeconds)' }),
+    ),
+  },
+  strict,
+);
+
+/** Caching of one plugin's or tool's read results; a tool's fields override its plugin's. */
+const CacheRule = Type.Object(
+  {
+    ttlSeconds: Type.Optional(
+      Type.Integer({ minimum: 0, maximum: 604_800, description: 'how long a result is served from cache; 0: off' }),
+    ),
+    public: Type.Optional(Type.Boolean({ description: 'one cached result for every caller; otherwise per principal' })),
+    staleIfErrorSeconds: Type.Optional(
+      Type.Integer({ minimum: 0, maximum: 604_800, description: 'how long after expiry a result may still answer for a failing plugin' }),
+    ),
+  },
+  strict,
+);
 
 /** Per-plugin resilience: defaults for all plugins, and partial overrides by plugin name. */
 const Resilience = Type.Object(
@@ -67,11 +94,62 @@ const Resilience = Type.Object(
           retry: Type.Optional(Type.Partial(Type.Object(retryLimits(false), strict))),
           breaker: Type.Optional(Type.Partial(Type.Object(breakerLimits(false), strict))),
           bulkhead: Type.Optional(Type.Partial(Type.Object(bulkheadLimits(false), strict))),
+          fallback: Type.Optional(Fallback),
         },
         strict,
       ),
       { default: {} },
     ),
+    // Per tool only what concerns one call; breaker and bulkhead protect the whole plugin.
+    tools: Type.Record(
+      ToolNameKey,
+      Type.Object(
+        {
+          timeoutMs: Type.Optional(Type.Integer({ minimum: 100, maximum: 600_000 })),
+          retry: Type.Optional(Type.Partial(Type.Object(retryLimits(false), strict))),
+          fallback: Type.Optional(Fallback),
+        },
+        strict,
+      ),
+      { default: {} },
+    ),
+  },
+  { ...strict, default: {} },
+);
+
+/** The in-memory response cache of read tools; nothing is cached unless a plugin or tool sets a TTL. */
+const Cache = Type.Object(
+  {
+    maxEntries: Type.Integer({ default: 5000, minimum: 1, maximum: 10_000_000 }),
+    maxBytes: Type.Integer({ default: 33_554_432, minimum: 1024, description: 'bytes of cached bodies in all' }),
+    plugins: Type.Record(PluginNameKey, CacheRule, { default: {} }),
+    tools: Type.Record(ToolNameKey, CacheRule, { default: {} }),
+  },
+  { ...strict, default: {} },
+);
+
+// The output filter's modes; overrides carry no defaults, so a field left out comes from the level above.
+const guardModes = (d: boolean) => ({
+  secrets: StringEnum(['redact', 'block', 'off'], d ? { default: 'redact' } : {}),
+  pii: StringEnum(['redact', 'off'], d ? { default: 'redact' } : {}),
+  piiKinds: Type.Optional(
+    Type.Array(StringEnum(['email', 'payment_card', 'us_ssn', 'iban', 'phone']), {
+      uniqueItems: true,
+      description: 'which kinds of personal data are redacted; default: all',
+    }),
+  ),
+});
+
+/** Secrets and personal data in tool results (docs/output-filtering.md): defaults, then by plugin, then by tool. */
+const Guard = Type.Object(
+  {
+    ...guardModes(true),
+    plugins: Type.Record(Type.String({ pattern: '^[a-z][a-z0-9_]{0,23}$' }), Type.Partial(Type.Object(guardModes(false), strict)), {
+      default: {},
+    }),
+    tools: Type.Record(Type.String({ pattern: '^[a-zA-Z0-9_-]{1,64}$' }), Type.Partial(Type.Object(guardModes(false), strict)), {
+      default: {},
+    }),
   },
   { ...strict, default: {} },
 );
@@ -125,6 +203,7 @@ export const ConfigSchema = Type.Object(
       { additionalProperties: false, default: {} },
     ),
     resilience: Resilience,
+    cache: Cache,
     approval: Type.Object(
       {
         requiredTiers: Type.Array(RiskTier, { default: ['consequential', 'destructive'], uniqueItems: true }),
@@ -143,6 +222,7 @@ export const ConfigSchema = Type.Object(
       },
       { additionalProperties: false, default: {} },
     ),
+    guard: Guard,
     plugins: Type.Array(DeclaredPlugin, { default: [] }),
     mcp: Type.Object(
       {
@@ -175,6 +255,13 @@ export const ConfigSchema = Type.Object(
     ),
     auth: Type.Object(
       {
+        credentialCacheSeconds: Type.Number({
+          default: 5,
+          minimum: 0,
+          maximum: 300,
+          description:
+            'how long a found API key or token principal is kept in memory; changes made through this gateway apply at once, this bounds changes made through another node (0: look up every call)',
+        }),
         oauth: Type.Optional(
           Type.Object(
             {
@@ -237,6 +324,16 @@ export const ConfigSchema = Type.Object(
             description: 'principal attributes policies may test as principal.attrs.<name>, with their Cedar types',
           },
         ),
+      },
+      { additionalProperties: false, default: {} },
+    ),
+    metrics: Type.Object(
+      {
+        enabled: Type.Boolean({ default: true, description: 'serve GET /metrics (Prometheus text format); off, it answers NOT_FOUND' }),
+        public: Type.Boolean({
+          default: false,
+          description: 'serve /metrics without authentication: anyone who can reach it sees tool names and call activity',
+        }),
       },
       { additionalProperties: false, default: {} },
     ),

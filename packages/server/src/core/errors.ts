@@ -164,6 +164,14 @@ export const ERRORS = {
     retryable: true,
     message: 'Too many calls. Wait for the time in "Retry-After" and try again.',
   },
+  RATE_LIMIT_UNAVAILABLE: {
+    http: 503,
+    jsonRpc: -32021,
+    mcpToolError: true,
+    retryable: true,
+    message:
+      'The rate-limit store cannot be reached, so calls are refused until it is back. Try again after the time in "Retry-After"; if it persists, an administrator should check Redis and limits.redisUrl.',
+  },
   UPSTREAM_TIMEOUT: {
     http: 504,
     jsonRpc: -32010,
@@ -199,6 +207,14 @@ export const ERRORS = {
     retryable: false,
     message:
       "The plugin's address is private, loopback, link-local or a metadata address, and the plugin is not allowlisted for it. An administrator must fix the plugin's server URL or allowlist it.",
+  },
+  OUTPUT_BLOCKED: {
+    http: 502,
+    jsonRpc: -32030,
+    mcpToolError: true,
+    retryable: false,
+    message:
+      'The tool\'s result contained credentials (the kinds are in "details"), and this tool\'s output filter blocks such results, so it was withheld. Tell the plugin owner to stop returning secrets, or ask an administrator to set guard.secrets to "redact" for this tool.',
   },
   BAD_REQUEST: {
     http: 400,

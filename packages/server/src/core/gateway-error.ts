@@ -11,10 +11,12 @@ export class GatewayError extends Error {
   readonly reason: string | undefined;
   /** Seconds after which a retry may succeed (RATE_LIMITED). */
   readonly retryAfterSeconds: number | undefined;
+  /** How many times the call was sent upstream before it failed, when the resilient executor retried it. */
+  readonly attempts: number | undefined;
 
   constructor(
     code: ErrorCode,
-    opts: { message?: string; details?: Record<string, unknown>; reason?: string; retryAfterSeconds?: number } = {},
+    opts: { message?: string; details?: Record<string, unknown>; reason?: string; retryAfterSeconds?: number; attempts?: number } = {},
   ) {
     super(opts.message ?? ERRORS[code].message);
     this.name = 'GatewayError';
@@ -22,6 +24,7 @@ export class GatewayError extends Error {
     this.details = opts.details;
     this.reason = opts.reason;
     this.retryAfterSeconds = opts.retryAfterSeconds;
+    this.attempts = opts.attempts;
   }
 
   get httpStatus(): number {

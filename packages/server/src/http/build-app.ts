@@ -12,6 +12,7 @@ import { registerAdminReviewRoutes } from './routes/admin-review-routes.js';
 import { registerApprovalRoutes } from './routes/approval-routes.js';
 import { auditRefusedChat, CHAT_ROUTE, registerChatRoutes } from './routes/chat-routes.js';
 import { registerHealthRoutes } from './routes/health-routes.js';
+import { registerMetricsRoutes } from './routes/metrics-routes.js';
 import { registerOAuthMetadataRoutes } from './routes/oauth-metadata-routes.js';
 import { auditRefusedInvoke, INVOKE_ROUTE, registerToolRoutes } from './routes/tool-routes.js';
 
@@ -75,6 +76,7 @@ export function buildHttpApp(
   );
 
   registerHealthRoutes(app, services, db);
+  registerMetricsRoutes(app, services);
   registerOAuthMetadataRoutes(app, services);
   registerToolRoutes(app, services);
   registerChatRoutes(app, services);

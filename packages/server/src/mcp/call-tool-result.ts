@@ -55,6 +55,8 @@ export function toCallToolResult(result: ToolCallResult, shape: ResultShape): Ca
       definitionHash: result.definitionHash,
       upstreamStatus: result.upstreamStatus,
       truncated: result.truncated,
+      ...(result.cache !== undefined ? { cache: result.cache } : {}),
+      ...(result.fallback !== undefined ? { fallback: result.fallback } : {}),
     },
   };
   const fromServer = shape.fromMcpServer ? mcpBody(result.content) : undefined;

@@ -13,6 +13,7 @@ import { auditRefusedToolCall } from './refused-call-audit.js';
 import { ListChangedStreams } from './list-changed-streams.js';
 import type { McpServices } from './mcp-services.js';
 import { corsHeaders, originAllowed, PREFLIGHT_HEADERS } from './origin-policy.js';
+import { answerPlainToolCall, asPlainToolCall } from './plain-tool-call.js';
 import { buildRequestServer, labelledInstructions } from './request-server.js';
 import { McpSessionGate, type SessionClient } from './session-gate.js';
 
@@ -152,6 +153,11 @@ export function mcpRoutes(services: McpServices): (app: FastifyInstance) => void
         }
       }
       const ctx = { services, credential: admitted.credential, requestId: req.id, sourceIp: req.ip, scope: admitted.scope };
+      const plain = jsonBody ? asPlainToolCall(message, req.headers) : undefined;
+      if (plain !== undefined) {
+        reply.hijack();
+        return answerPlainToolCall(ctx, plain, reply.raw);
+      }
       let sessionId: string | undefined;
       let instructions: string | undefined;
       const accept = String(req.headers.accept ?? '');

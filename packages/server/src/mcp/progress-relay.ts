@@ -7,8 +7,8 @@ export const PROGRESS_PER_SECOND = 10;
 export const PROGRESS_BURST = 5;
 /**
  * A plugin's progress `message` passes only up to this length. It is the plugin's own free text and reaches the
- * caller (and maybe its model) without the output filters results go through (secrets, PII, injection
- * scoring); a short status line leaves little room for either until messages are filtered too.
+ * caller (and maybe its model); the pipeline redacts secrets and personal data in it as in results
+ * (pipeline/stages/filter-output.ts), but not the other output filters (injection scoring), so it stays short.
  */
 export const MAX_PROGRESS_MESSAGE_CHARS = 120;
 

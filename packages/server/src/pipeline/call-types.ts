@@ -4,7 +4,8 @@ import type { Principal } from '../core/principal.js';
 import type { Surface } from '../core/audit-event.js';
 import type { Tool } from '../core/tool.js';
 import type { AuthorizationDecision } from '../ports/authorizer.js';
-import type { ProgressListener, UpstreamResult } from '../ports/tool-executor.js';
+import type { Redaction } from '../ports/output-filter.js';
+import type { CacheInfo, FallbackInfo, ProgressListener, UpstreamResult } from '../ports/tool-executor.js';
 
 /**
  * Each stage takes the previous stage's type and returns a wider one, so skipping or reordering a
@@ -82,4 +83,10 @@ export interface ToolCallResult {
   /** JSON value or text; text with a truncation marker when cut. */
   readonly content: unknown;
   readonly truncated: boolean;
+  /** Present when the response cache served or stored the result. */
+  readonly cache?: CacheInfo;
+  /** Present when the upstream failed and a configured fallback answered. */
+  readonly fallback?: FallbackInfo;
+  /** What the output filter redacted, by kind and count (never the values); absent when nothing was. */
+  readonly redactions?: readonly Redaction[];
 }

@@ -3,9 +3,11 @@ import type { AccessTokenVerifier } from '../ports/access-token-verifier.js';
 import type { ApprovalRequests } from '../ports/approval-requests.js';
 import type { AuditSink } from '../ports/audit-sink.js';
 import type { Authorizer } from '../ports/authorizer.js';
+import type { CallObserver } from '../ports/call-observer.js';
 import type { Clock } from '../ports/clock.js';
 import type { CredentialStore } from '../ports/credential-store.js';
 import type { Logger } from '../ports/logger.js';
+import type { OutputFilter } from '../ports/output-filter.js';
 import type { RateLimiter } from '../ports/rate-limiter.js';
 import type { ToolCatalog } from '../ports/tool-catalog.js';
 import type { ToolExecutor } from '../ports/tool-executor.js';
@@ -34,6 +36,10 @@ export interface PipelineDeps {
   readonly clock: Clock;
   readonly logger: Logger;
   readonly settings: PipelineSettings;
+  /** Secrets and personal data in results and progress messages (config `guard`), resolved per tool. */
+  readonly outputFilter: OutputFilter;
   /** Where calls that need approval are recorded; without it such calls are refused with APPROVAL_REQUIRED. */
   readonly approvals?: ApprovalRequests;
+  /** Told of every finished call (metrics); absent when `metrics.enabled` is off. */
+  readonly observer?: CallObserver;
 }

@@ -1,6 +1,6 @@
 import { effectiveArgs, type ApprovalRecord } from '../core/approval.js';
 import { GatewayError, toGatewayError } from '../core/gateway-error.js';
-import { closeCallAudit, openCallAudit, recordExecution, recordFailure } from './call-audit.js';
+import { closeCallAudit, openCallAudit, recordExecution, recordFailure, recordRedactions } from './call-audit.js';
 import type { AuthenticatedCall, ToolCallResult } from './call-types.js';
 import type { PipelineDeps } from './pipeline-deps.js';
 import { approvalGate } from './stages/approval-gate.js';
@@ -57,6 +57,7 @@ export async function runApprovedCall(deps: PipelineDeps, approval: ApprovalReco
     const executed = await execute(deps, approved);
     recordExecution(audit, executed);
     const result = filterOutput(deps, executed, audit.callId);
+    recordRedactions(audit, result);
     audit.outcome = result.isError ? 'tool_error' : 'success';
     return result;
   } catch (thrown) {

@@ -1,5 +1,5 @@
 import { GatewayError, toGatewayError } from '../core/gateway-error.js';
-import { closeCallAudit, openCallAudit, recordExecution, recordFailure } from './call-audit.js';
+import { closeCallAudit, openCallAudit, recordExecution, recordFailure, recordRedactions } from './call-audit.js';
 import type { CallRequest, ToolCallResult } from './call-types.js';
 import type { PipelineDeps } from './pipeline-deps.js';
 import { approvalGate } from './stages/approval-gate.js';
@@ -38,6 +38,7 @@ export async function runToolCall(deps: PipelineDeps, req: CallRequest): Promise
     const executed = await execute(deps, approved);
     recordExecution(audit, executed);
     const result = filterOutput(deps, executed, audit.callId);
+    recordRedactions(audit, result);
     audit.outcome = result.isError ? 'tool_error' : 'success';
     return result;
   } catch (thrown) {

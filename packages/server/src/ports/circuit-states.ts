@@ -13,3 +13,8 @@ export interface CircuitView {
 export interface CircuitStates {
   circuitState(pluginName: string): CircuitView;
 }
+
+/** Lets the admin side drop a removed plugin's breaker and bulkhead, so a new plugin of the same name starts closed. */
+export interface CircuitReset {
+  forget(pluginName: string): void;
+}

@@ -1,3 +1,4 @@
+import type { ErrorCode } from '../core/errors.js';
 import type { Plugin } from '../core/plugin.js';
 import type { Tool } from '../core/tool.js';
 
@@ -13,7 +14,22 @@ export interface UpstreamResult {
   readonly toolError?: boolean;
   /** How many times the call was sent upstream, when it was retried (more than 1). */
   readonly attempts?: number;
+  /** Set when the response cache served or stored the result (read tools with a configured TTL). */
+  readonly cache?: CacheInfo;
+  /** Set when the upstream failed and a configured fallback answered instead. */
+  readonly fallback?: FallbackInfo;
 }
+
+/** `hit`: served from cache (or shared with an identical call in flight); `miss`: fetched and stored; `stale`: expired entry served as a fallback. */
+export interface CacheInfo {
+  readonly status: 'hit' | 'miss' | 'stale';
+  readonly ageMs: number;
+}
+
+/** What answered in place of a failed upstream, and the failure's code. */
+export type FallbackInfo =
+  | { readonly kind: 'stale'; readonly cause: ErrorCode; readonly ageSeconds: number }
+  | { readonly kind: 'message'; readonly cause: ErrorCode };
 
 /** One progress report of a running call, as the upstream sent it (MCP `notifications/progress`). */
 export interface ExecutionProgress {
@@ -32,6 +48,8 @@ export interface ExecutionRequest {
   readonly args: Readonly<Record<string, unknown>>;
   readonly timeoutMs: number;
   readonly maxResponseBytes: number;
+  /** Whose results these are (the principal id): cached results are shared only within it, unless the tool is public. None: not cached. */
+  readonly cacheScope?: string;
   /** Set when the caller asked for progress; connectors that cannot report any ignore it. */
   readonly onProgress?: ProgressListener;
 }

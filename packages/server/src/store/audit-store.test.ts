@@ -57,6 +57,33 @@ describe('AuditStore', () => {
     expect(second).toEqual({ ...sparse, seq: 2 });
   });
 
+  it('round-trips every field of every row in batches of several sizes (each size compiled once, then reused)', async () => {
+    const before = (await audit.query({ limit: 1 }))[0]?.seq ?? 0;
+    const sizes = [3, 3, 7, 50, 51];
+    const written: AuditEvent[] = [];
+    let i = 1000;
+    for (const size of sizes) {
+      const batch = Array.from({ length: size }, () => {
+        i++;
+        // Alternate full and sparse rows, so a column bound to the wrong place would show.
+        return i % 2 === 0
+          ? event(i, { latencyMs: i / 7, upstreamStatus: 200 + (i % 100) })
+          : event(i, {
+              principalId: null,
+              principalName: null,
+              reason: null,
+              errorCode: 'RATE_LIMITED',
+              outcome: 'not_run',
+              decision: 'deny',
+            });
+      });
+      await audit.appendBatch(batch);
+      written.push(...batch);
+    }
+    const read = await audit.query({ afterSeq: before, limit: 500 });
+    expect(read).toEqual(written.map((e, n) => ({ ...e, seq: before + n + 1 })));
+  });
+
   it('appends large batches in order and pages by sequence', async () => {
     const batch = Array.from({ length: 120 }, (_, i) => event(100 + i));
     await audit.appendBatch(batch);

@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import type { CompiledQuery, Kysely } from 'kysely';
 import {
   AUDIT_EVENT_TYPES,
   openAuditEvent,
@@ -32,35 +32,41 @@ const ROWS_PER_STATEMENT = 50;
 /** The audit table: appended in batches, read with filters and keyset paging. */
 export class AuditStore {
   /**
-   * The one-row insert runs once per call at low concurrency, so it is compiled once; rows are
-   * bound in `toRow`'s column order, which is the order the template was compiled with.
+   * Batches are written on every call's path, so each batch size's insert is built and compiled once
+   * (at most ROWS_PER_STATEMENT of them) and then only executed with new parameters: building a Kysely
+   * query costs more than running it. Rows are bound in `toRow`'s column order, the order the
+   * template was compiled with.
    */
-  private readonly insertOne;
+  private readonly inserts = new Map<number, CompiledQuery>();
 
-  constructor(private readonly db: Kysely<Database>) {
-    this.insertOne = db.insertInto('audit_events').values(toRow(TEMPLATE)).compile();
-  }
+  constructor(private readonly db: Kysely<Database>) {}
 
   async appendBatch(events: readonly AuditEvent[]): Promise<void> {
     if (events.length === 0) return;
     // One statement is atomic on its own; an explicit transaction is needed only across statements.
-    if (events.length === 1 && events[0]) {
-      const query: typeof this.insertOne = { ...this.insertOne, parameters: Object.values(toRow(events[0])) };
-      await this.db.executeQuery(query);
-      return;
-    }
     if (events.length <= ROWS_PER_STATEMENT) {
-      await this.db.insertInto('audit_events').values(events.map(toRow)).execute();
+      await this.db.executeQuery(this.insertOf(events));
       return;
     }
     await this.db.transaction().execute(async (trx) => {
       for (let i = 0; i < events.length; i += ROWS_PER_STATEMENT) {
-        await trx
-          .insertInto('audit_events')
-          .values(events.slice(i, i + ROWS_PER_STATEMENT).map(toRow))
-          .execute();
+        await trx.executeQuery(this.insertOf(events.slice(i, i + ROWS_PER_STATEMENT)));
       }
     });
+  }
+
+  private insertOf(events: readonly AuditEvent[]): CompiledQuery {
+    let compiled = this.inserts.get(events.length);
+    if (compiled === undefined) {
+      compiled = this.db
+        .insertInto('audit_events')
+        .values(events.map(() => toRow(TEMPLATE)))
+        .compile();
+      this.inserts.set(events.length, compiled);
+    }
+    const parameters: unknown[] = [];
+    for (const event of events) parameters.push(...Object.values(toRow(event)));
+    return { ...compiled, parameters };
   }
 
   async query(q: AuditQuery): Promise<StoredAuditEvent[]> {

@@ -14,7 +14,8 @@ import { GatewayError } from '../../core/gateway-error.js';
 import type { CircuitView } from '../../ports/circuit-states.js';
 import type { Clock } from '../../ports/clock.js';
 import type { Logger } from '../../ports/logger.js';
-import type { ResilienceLimits } from './resilience-settings.js';
+import { ClockHalfOpen } from './clock-half-open.js';
+import type { ResilienceLimits, RetryLimits } from './resilience-settings.js';
 import { isBreakerFailure, isRetryableFailure } from './retry-predicate.js';
 
 /** One plugin's bulkhead, retry policy and breaker, built once and kept as long as the plugin is known. */
@@ -24,30 +25,25 @@ export class PluginCircuit {
   readonly retry: RetryPolicy;
   readonly breaker: CircuitBreakerPolicy;
   private readonly counter: ConsecutiveBreaker;
-  /** Our own record of the opening, on our clock: cockatiel keeps its own private and on Date.now. */
+  /** Retry policies of tools with their own `resilience.tools.<tool>.retry`, built on first use. */
+  private readonly toolRetries = new Map<string, RetryPolicy>();
+  /** Our own record of the opening, for the admin view: cockatiel's is private (its half-open test reads our clock through ClockHalfOpen). */
   private openedAt: number | undefined;
 
   constructor(
     readonly pluginName: string,
     readonly limits: ResilienceLimits,
     private readonly clock: Clock,
-    logger: Logger,
+    private readonly logger: Logger,
   ) {
     this.bulkhead = bulkhead(limits.bulkhead.maxConcurrent, limits.bulkhead.maxQueued);
     this.counter = new ConsecutiveBreaker(limits.breaker.consecutiveFailures);
     this.breaker = circuitBreaker(handleWhen(isBreakerFailure), {
-      halfOpenAfter: limits.breaker.halfOpenAfterMs,
+      halfOpenAfter: new ClockHalfOpen(clock, limits.breaker.halfOpenAfterMs),
       breaker: this.counter,
     });
     const plugin = pluginName;
-    this.retry = retry(handleWhen(isRetryableFailure), {
-      maxAttempts: Math.max(1, limits.retry.maxAttempts) - 1,
-      backoff: new ExponentialBackoff({ initialDelay: limits.retry.baseDelayMs, maxDelay: limits.retry.maxDelayMs }),
-    });
-    this.retry.onRetry(({ attempt, delay, ...reason }) => {
-      const after = 'error' in reason && reason.error instanceof GatewayError ? reason.error.code : 'unknown';
-      logger.info({ plugin, attempt: attempt + 1, delayMs: Math.round(delay), after }, 'retrying upstream call');
-    });
+    this.retry = this.retryPolicy(limits.retry);
     this.breaker.onBreak(() => {
       this.openedAt = this.clock.now();
       logger.warn({ plugin, halfOpenAfterMs: limits.breaker.halfOpenAfterMs }, 'circuit opened: calls to the plugin are refused');
@@ -58,6 +54,29 @@ export class PluginCircuit {
       logger.info({ plugin }, 'circuit closed: the plugin answered the probe');
     });
     this.bulkhead.onReject(() => logger.warn({ plugin, ...limits.bulkhead }, 'bulkhead full: call refused'));
+  }
+
+  /** The retry policy of one tool: its own when it overrides the plugin's retry limits. */
+  retryFor(toolName: string, own: RetryLimits | undefined): RetryPolicy {
+    if (own === undefined) return this.retry;
+    let policy = this.toolRetries.get(toolName);
+    if (policy === undefined) {
+      policy = this.retryPolicy(own);
+      this.toolRetries.set(toolName, policy);
+    }
+    return policy;
+  }
+
+  private retryPolicy(limits: RetryLimits): RetryPolicy {
+    const policy = retry(handleWhen(isRetryableFailure), {
+      maxAttempts: Math.max(1, limits.maxAttempts) - 1,
+      backoff: new ExponentialBackoff({ initialDelay: limits.baseDelayMs, maxDelay: limits.maxDelayMs }),
+    });
+    policy.onRetry(({ attempt, delay, ...reason }) => {
+      const after = 'error' in reason && reason.error instanceof GatewayError ? reason.error.code : 'unknown';
+      this.logger.info({ plugin: this.pluginName, attempt: attempt + 1, delayMs: Math.round(delay), after }, 'retrying upstream call');
+    });
+    return policy;
   }
 
   /** Milliseconds until an open circuit lets a probe through (0 once it would). */

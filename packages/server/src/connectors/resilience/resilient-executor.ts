@@ -5,7 +5,7 @@ import type { Clock } from '../../ports/clock.js';
 import type { Logger } from '../../ports/logger.js';
 import type { ExecutionRequest, ToolExecutor, UpstreamResult } from '../../ports/tool-executor.js';
 import { PluginCircuit } from './plugin-circuit.js';
-import { limitsFor, type ResilienceSettings } from './resilience-settings.js';
+import { limitsFor, timeoutFor, toolRetryFor, type ResilienceSettings } from './resilience-settings.js';
 import { isSafeToRetry } from './retry-predicate.js';
 
 /**
@@ -13,6 +13,7 @@ import { isSafeToRetry } from './retry-predicate.js';
  * backoff for safe tools and retryable failures, and a consecutive-failure circuit breaker.
  * Each attempt has the plugin's own timeout, so a retried call may take up to
  * `maxAttempts × timeoutMs` plus backoff; lower `retry.maxAttempts` for a plugin to tighten that.
+ * A tool may override its plugin's timeout and retry limits (`resilience.tools`); breaker and bulkhead stay per plugin.
  */
 export class ResilientExecutor implements ToolExecutor, CircuitStates {
   private readonly circuits = new Map<string, PluginCircuit>();
@@ -24,8 +25,11 @@ export class ResilientExecutor implements ToolExecutor, CircuitStates {
     private readonly logger: Logger,
   ) {}
 
-  async execute(req: ExecutionRequest): Promise<UpstreamResult> {
-    const circuit = this.circuitOf(req.plugin.name);
+  async execute(given: ExecutionRequest): Promise<UpstreamResult> {
+    const { plugin, tool } = given;
+    const circuit = this.circuitOf(plugin.name);
+    const req = { ...given, timeoutMs: timeoutFor(this.settings, tool.name, given.timeoutMs) };
+    const retry = circuit.retryFor(tool.name, toolRetryFor(this.settings, plugin.name, tool.name));
     let attempts = 0;
     try {
       const attempt = (): Promise<UpstreamResult> =>
@@ -33,7 +37,7 @@ export class ResilientExecutor implements ToolExecutor, CircuitStates {
           attempts += 1;
           return this.inner.execute(req);
         });
-      const result = await circuit.bulkhead.execute(() => (isSafeToRetry(req.tool) ? circuit.retry.execute(attempt) : attempt()));
+      const result = await circuit.bulkhead.execute(() => (isSafeToRetry(tool) ? retry.execute(attempt) : attempt()));
       return attempts > 1 ? { ...result, attempts } : result;
     } catch (err) {
       throw this.translate(err, circuit, attempts);
@@ -72,6 +76,7 @@ export class ResilientExecutor implements ToolExecutor, CircuitStates {
         details: { retryAfterSeconds },
         reason: `${plugin} circuit is open after ${circuit.limits.breaker.consecutiveFailures} consecutive failures${attempts > 0 ? ` (after ${attempts} attempts)` : ''}`,
         retryAfterSeconds,
+        attempts,
       });
     }
     // The audit reason says how hard we tried; code, message and details stay the connector's.
@@ -81,6 +86,7 @@ export class ResilientExecutor implements ToolExecutor, CircuitStates {
         ...(err.details !== undefined ? { details: err.details } : {}),
         reason: `${err.reason ?? err.message} (after ${attempts} attempts)`,
         ...(err.retryAfterSeconds !== undefined ? { retryAfterSeconds: err.retryAfterSeconds } : {}),
+        attempts,
       });
     }
     return err;

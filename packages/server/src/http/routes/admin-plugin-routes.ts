@@ -122,6 +122,8 @@ export function registerAdminPluginRoutes(app: FastifyInstance, services: HttpSe
     // An MCP server's process goes with its plugin (reaped before we answer).
     await ctx.mcp.stop(plugin.id);
     await ctx.catalog.reload();
+    // Its breaker and bulkhead go too, once no new call can find the plugin: a new plugin of the same name starts closed.
+    services.circuits?.forget(plugin.name);
     await refreshGrants(ctx);
     await auditAdmin(
       services,

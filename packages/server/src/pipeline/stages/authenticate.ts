@@ -5,7 +5,10 @@ import type { AccessTokenVerifier } from '../../ports/access-token-verifier.js';
 import type { AuthenticatedCall, CallRequest } from '../call-types.js';
 import type { PipelineDeps } from '../pipeline-deps.js';
 
-/** Who is calling. Looks the key up on every call, so a revocation applies to the very next one. */
+/**
+ * Who is calling. Revocation, expiry and the disabled flag are checked on every call; the key store
+ * behind `deps.credentials` may keep rows a few seconds, but drops them when a change is announced.
+ */
 export async function authenticate(deps: PipelineDeps, req: CallRequest): Promise<AuthenticatedCall> {
   if (req.credential === null || req.credential === '') throw new GatewayError('AUTH_MISSING');
   const parsed = parseApiKey(req.credential);

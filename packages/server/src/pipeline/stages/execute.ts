@@ -1,5 +1,6 @@
 import type { ApprovedCall, ExecutedCall } from '../call-types.js';
 import type { PipelineDeps } from '../pipeline-deps.js';
+import { filteredProgress } from './filter-output.js';
 
 /** Runs the call upstream through the plugin's connector; credentials are the connector's business. */
 export async function execute(deps: PipelineDeps, call: ApprovedCall): Promise<ExecutedCall> {
@@ -9,7 +10,8 @@ export async function execute(deps: PipelineDeps, call: ApprovedCall): Promise<E
     args: call.validArgs,
     timeoutMs: call.plugin.timeoutMs,
     maxResponseBytes: deps.settings.maxResponseBytes,
-    ...(call.onProgress !== undefined ? { onProgress: call.onProgress } : {}),
+    cacheScope: call.principal.id,
+    ...(call.onProgress !== undefined ? { onProgress: filteredProgress(deps, call, call.onProgress) } : {}),
   });
   return { ...call, upstream };
 }

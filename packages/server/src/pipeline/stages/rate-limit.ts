@@ -11,16 +11,12 @@ export async function rateLimit(deps: PipelineDeps, call: AuthorizedCall): Promi
   });
   if (verdict.allowed) return { ...call, rateLimitRemaining: verdict.remaining };
   const retryAfterSeconds = Math.max(1, Math.ceil(verdict.retryAfterMs / 1000));
-  const details = { limit: verdict.limit, retryAfterSeconds };
   if (verdict.limit === 'store_unavailable') {
-    // Fail closed: a call the limits cannot be checked for is refused, with a message that says it is not the caller's fault.
-    throw new GatewayError('RATE_LIMITED', {
-      message: 'Rate limits cannot be checked right now, so the call was not run. Try again shortly.',
-      retryAfterSeconds,
-      details,
-      reason: verdict.reason,
-    });
+    // Fail closed: a call the limits cannot be checked for is refused, under its own code so neither the caller nor
+    // an operator mistakes an outage of the store for a caller who used up a limit.
+    throw new GatewayError('RATE_LIMIT_UNAVAILABLE', { retryAfterSeconds, details: { retryAfterSeconds }, reason: verdict.reason });
   }
+  const details = { limit: verdict.limit, retryAfterSeconds };
   throw new GatewayError(verdict.limit === 'daily_quota' ? 'QUOTA_EXCEEDED' : 'RATE_LIMITED', {
     retryAfterSeconds,
     details,
