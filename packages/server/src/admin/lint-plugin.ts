@@ -6,9 +6,9 @@ import type { ImportWarning, ToolDraft } from '../plugins/spec-import.js';
  * other tools of the plugin are the "other tools" a description must not talk about.
  */
 export function blockingFindingsFor(drafts: readonly ToolDraft[], pluginName: string): (draft: ToolDraft) => readonly unknown[] {
+  // One list for every draft (the lint skips the tool's own name), so the lint's name index is built once.
   const names = drafts.map((d) => d.name);
-  return (draft) =>
-    lintToolDescription(draft, { pluginName, otherToolNames: names.filter((n) => n !== draft.name) }).filter((f) => f.severity === 'block');
+  return (draft) => lintToolDescription(draft, { pluginName, otherToolNames: names }).filter((f) => f.severity === 'block');
 }
 
 /** Plugin instructions are shown to models too; their findings are reported to the importing admin. */

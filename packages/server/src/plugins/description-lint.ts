@@ -30,7 +30,7 @@ export interface LintableTool {
 
 export interface LintContext {
   readonly pluginName: string;
-  /** Names of the other tools the model will see (this plugin's and others'), as `<plugin>__<name>`. */
+  /** Names of the tools the model will see (this plugin's and others'), as `<plugin>__<name>`; the linted tool's own name is skipped. */
   readonly otherToolNames?: readonly string[];
   readonly otherPluginNames?: readonly string[];
 }
@@ -106,10 +106,6 @@ const TEXT_RULES: readonly TextRule[] = [
   },
 ];
 
-function escapeRegExp(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-}
-
 function visible(text: string): string {
   return text.replace(
     new RegExp(HIDDEN_CHARS.source, 'gu'),
@@ -123,37 +119,75 @@ function excerptOf(text: string, index: number, length: number): string {
   return `${start > 0 ? '…' : ''}${visible(text.slice(start, end)).replace(/\s+/g, ' ')}${end < text.length ? '…' : ''}`;
 }
 
-/** Other tools and plugins named in the text; this plugin's own tools are normal documentation. */
-function nameRules(tool: LintableTool, context: LintContext): TextRule[] {
+/** Lower-cased names to look tokens up in, built once per list of names (a plugin's import lints every tool against the same list). */
+interface NameIndex {
+  readonly tools: ReadonlyMap<string, string>;
+  /** A tool's name without its plugin prefix, when it has several words: full names by bare name. */
+  readonly bare: ReadonlyMap<string, readonly string[]>;
+  readonly plugins: ReadonlyMap<string, string>;
+}
+const EMPTY: readonly string[] = [];
+const indexes = new WeakMap<readonly string[], Map<readonly string[], NameIndex>>();
+
+function nameIndex(toolNames: readonly string[], pluginNames: readonly string[]): NameIndex {
+  let byPlugins = indexes.get(toolNames);
+  if (byPlugins === undefined) indexes.set(toolNames, (byPlugins = new Map<readonly string[], NameIndex>()));
+  const known = byPlugins.get(pluginNames);
+  if (known !== undefined) return known;
+  const tools = new Map<string, string>();
+  const bare = new Map<string, string[]>();
+  for (const name of toolNames) {
+    if (name === '') continue;
+    tools.set(name.toLowerCase(), name);
+    const rest = name.slice(name.indexOf('__') + 2);
+    // A bare single word ("search") would match ordinary prose.
+    if (name.includes('__') && rest.includes('_')) bare.set(rest.toLowerCase(), [...(bare.get(rest.toLowerCase()) ?? []), name]);
+  }
+  const plugins = new Map(pluginNames.filter((p) => p.length >= 3).map((p) => [p.toLowerCase(), p]));
+  const index = { tools, bare, plugins };
+  byPlugins.set(pluginNames, index);
+  return index;
+}
+
+/** Tool names are `[a-z0-9_]`, so a mention bounded by non-name characters is exactly one of these tokens. */
+const TOKEN = /[\w-]+/g;
+// Ordering a sibling call ("Always call items__delete_all first") steers the model into another tool's effects.
+const DIRECTIVES = [
+  /\b(?:always|must|be\s+sure\s+to|make\s+sure\s+to)\s+(?:first\s+)?(?:call|use|invoke|run)\s+(?:the\s+)?([\w-]+)/gi,
+  /\b(?:call|use|invoke|run)\s+(?:the\s+)?([\w-]+)\s+(?:tool\s+)?(?:first|before)\b/gi,
+];
+
+/**
+ * Other tools and plugins named in the text; this plugin's own tools are normal documentation (a warning),
+ * unless the text orders the model to call one (block). One pass over the text's words with Map lookups, so
+ * linting every tool of a large plugin against all its names stays linear in the text, not in the names.
+ */
+function nameFindings(tool: LintableTool, context: LintContext, text: string, pointer: string, add: (finding: LintFinding) => void): void {
+  const index = nameIndex(context.otherToolNames ?? EMPTY, context.otherPluginNames ?? EMPTY);
+  if (index.tools.size === 0 && index.plugins.size === 0) return;
   const own = `${context.pluginName}__`;
-  const bounded = (name: string) => new RegExp(String.raw`(?<![\w-])${escapeRegExp(name)}(?![\w-])`, 'gi');
-  const rules: TextRule[] = [];
-  for (const name of context.otherToolNames ?? []) {
-    if (name === tool.name || name === '') continue;
-    const sibling = name.startsWith(own);
-    rules.push({ rule: 'cross-tool', severity: sibling ? 'warn' : 'block', pattern: bounded(name), message: `mentions the tool ${name}` });
-    if (sibling) {
-      // Ordering a sibling call ("Always call items__delete_all first") steers the model into another tool's effects.
-      const n = escapeRegExp(name);
-      const directive = String.raw`\b(?:always|must|be\s+sure\s+to|make\s+sure\s+to)\s+(?:first\s+)?(?:call|use|invoke|run)\s+(?:the\s+)?${n}(?![\w-])|\b(?:call|use|invoke|run)\s+(?:the\s+)?${n}\s+(?:tool\s+)?(?:first|before)\b`;
-      rules.push({
-        rule: 'cross-tool',
-        severity: 'block',
-        pattern: new RegExp(directive, 'gi'),
-        message: `tells the model to call ${name} first`,
-      });
+  const found = (severity: LintSeverity, message: string, at: number, length: number) =>
+    add({ rule: 'cross-tool', severity, message, excerpt: excerptOf(text, at, length), pointer });
+  for (const match of text.matchAll(TOKEN)) {
+    const word = match[0].toLowerCase();
+    const name = index.tools.get(word);
+    if (name !== undefined && name !== tool.name) {
+      found(name.startsWith(own) ? 'warn' : 'block', `mentions the tool ${name}`, match.index, match[0].length);
     }
-    const bare = name.slice(name.indexOf('__') + 2);
-    // A bare multi-word name of another plugin's tool; single words ("search") would match ordinary prose.
-    if (!sibling && name.includes('__') && bare.includes('_')) {
-      rules.push({ rule: 'cross-tool', severity: 'warn', pattern: bounded(bare), message: `may mention the tool ${name}` });
+    for (const full of index.bare.get(word) ?? EMPTY) {
+      if (full !== tool.name && !full.startsWith(own)) found('warn', `may mention the tool ${full}`, match.index, match[0].length);
+    }
+    const plugin = index.plugins.get(word);
+    if (plugin !== undefined && plugin !== context.pluginName) found('warn', `mentions the plugin ${plugin}`, match.index, match[0].length);
+  }
+  for (const directive of DIRECTIVES) {
+    for (const match of text.matchAll(directive)) {
+      const name = index.tools.get((match[1] ?? '').toLowerCase());
+      if (name !== undefined && name !== tool.name && name.startsWith(own)) {
+        found('block', `tells the model to call ${name} first`, match.index, match[0].length);
+      }
     }
   }
-  for (const plugin of context.otherPluginNames ?? []) {
-    if (plugin === context.pluginName || plugin.length < 3) continue;
-    rules.push({ rule: 'cross-tool', severity: 'warn', pattern: bounded(plugin), message: `mentions the plugin ${plugin}` });
-  }
-  return rules;
 }
 
 /** Every model-visible text of the tool to scan in full, with its pointer; hidden characters are looked for in every string. */
@@ -198,15 +232,15 @@ export function lintToolDescription(tool: LintableTool, context: LintContext): L
       });
     }
   }
-  const rules = [...TEXT_RULES, ...nameRules(tool, context)];
   for (const [pointer, raw] of texts) {
     // Matched without the invisible characters, so they cannot be used to split a phrase apart.
     const text = raw.replace(new RegExp(HIDDEN_CHARS.source, 'gu'), '');
-    for (const { rule, severity, pattern, message } of rules) {
+    for (const { rule, severity, pattern, message } of TEXT_RULES) {
       for (const match of text.matchAll(new RegExp(pattern.source, pattern.flags.includes('g') ? pattern.flags : `${pattern.flags}g`))) {
         add({ rule, severity, message, excerpt: excerptOf(text, match.index, match[0].length), pointer });
       }
     }
+    nameFindings(tool, context, text, pointer, add);
   }
   // One finding per place and rule at the highest severity is enough for a reviewer.
   const all = [...findings.values()];
