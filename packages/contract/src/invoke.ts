@@ -19,8 +19,8 @@ export interface InvokeResponse {
   readonly truncated: boolean;
   /** Set when the output filter redacted secrets or personal data: kinds and counts, never the values. */
   readonly redactions?: readonly { readonly kind: string; readonly count: number }[];
-  /** Set when the response cache served (`hit`, `stale`) or stored (`miss`) the result. */
-  readonly cache?: { readonly status: 'hit' | 'miss' | 'stale'; readonly ageMs: number };
+  /** Set for cacheable tools: served from the cache (`hit`, `stale`), shared with an identical call in flight (`shared`), or fetched (`miss`). */
+  readonly cache?: { readonly status: 'hit' | 'shared' | 'miss' | 'stale'; readonly ageMs: number };
   /** Set when the plugin failed and a configured fallback answered; `cause` is the error code it answered for. */
   readonly fallback?:
     { readonly kind: 'stale'; readonly cause: string; readonly ageSeconds: number } | { readonly kind: 'message'; readonly cause: string };

@@ -3,7 +3,8 @@ import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/
 import type { Progress } from '@modelcontextprotocol/sdk/types.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fixtureStdio } from '../src/connectors/mcp/fixtures/mcp-test-servers.js';
-import { MAX_PROGRESS_MESSAGE_CHARS, PROGRESS_BURST } from '../src/mcp/progress-relay.js';
+import { PROGRESS_BURST } from '../src/mcp/progress-relay.js';
+import { MAX_PROGRESS_MESSAGE_CHARS } from '../src/ports/tool-executor.js';
 import { auditFor, createCaller, startTestGateway, type TestGateway } from './support/test-gateway.js';
 
 // Progress of an upstream MCP tool, relayed to the caller of /mcp, with the official SDK client.

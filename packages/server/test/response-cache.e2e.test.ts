@@ -183,6 +183,7 @@ describe('response cache and fallbacks', () => {
     expect(answers.map((a) => a.status)).toEqual(Array(50).fill(200));
     expect(answers.every((a) => (a.body.content as { value: number }).value === 42)).toBe(true);
     expect(answers.filter((a) => a.body.cache.status === 'miss')).toHaveLength(1);
+    expect(answers.filter((a) => a.body.cache.status === 'shared')).toHaveLength(49);
     expect(seen('/slow', 'stampede')).toBe(1);
   });
 

@@ -33,6 +33,31 @@ describe('OutputGuard on JSON bodies', () => {
     expect(body.customer.email).toBe('alice@example.com');
   });
 
+  it('numbers keys that redact to the same text, in one pass even for thousands of them', () => {
+    const body = Object.fromEntries(Array.from({ length: 20_000 }, (_, i) => [`user${i}@example.com`, i]));
+    const result = filter.filter(body) as { body: Record<string, number> };
+    const keys = Object.keys(result.body);
+    expect(keys).toHaveLength(20_000);
+    expect(keys.slice(0, 3)).toEqual(['[REDACTED:email]', '[REDACTED:email]#2', '[REDACTED:email]#3']);
+    expect(result.body['[REDACTED:email]#20000']).toBe(19_999);
+  });
+
+  it('a candidate that fails its check (not an IBAN) does not hide a secret inside it', () => {
+    const result = filter.filter({ note: `XX00 ${AWS_KEY}` });
+    expect(result.body).toEqual({ note: 'XX00 [REDACTED:aws_access_key_id]' });
+  });
+
+  it('redacts credential headers a debug endpoint echoes back', () => {
+    const result = filter.filter({ headers: { Authorization: 'Bearer opaque-token-123', Cookie: 'session=abc', 'Set-Cookie': 'id=1' } });
+    expect(result.body).toEqual({
+      headers: {
+        Authorization: '[REDACTED:credential_field]',
+        Cookie: '[REDACTED:credential_field]',
+        'Set-Cookie': '[REDACTED:credential_field]',
+      },
+    });
+  });
+
   it('returns the very same body when nothing matches (no copy)', () => {
     const body = { orders: [{ id: 'ord_1', at: '2026-03-01T10:15:30Z', sha: 'a94a8fe5ccb19ba61c4c0873d391e987982fbbd3' }] };
     const result = filter.filter(body);

@@ -58,12 +58,19 @@ function scanObject(obj: Record<string, unknown>, scan: BodyScan, counts: Redact
   return Object.fromEntries(distinctKeys(entries));
 }
 
-/** Two keys redacted to the same text would merge into one; number the later ones instead. */
+/**
+ * Two keys redacted to the same text would merge into one; number the later ones instead. The next number
+ * is remembered per key, so an object keyed by thousands of addresses costs one pass, not one per pair.
+ */
 function distinctKeys(entries: [string, unknown][]): [string, unknown][] {
   const seen = new Set<string>();
+  const nextNumber = new Map<string, number>();
   for (const entry of entries) {
-    let key = entry[0];
-    for (let n = 2; seen.has(key); n++) key = `${entry[0]}#${n}`;
+    const base = entry[0];
+    let key = base;
+    let n = nextNumber.get(base) ?? 2;
+    while (seen.has(key)) key = `${base}#${n++}`;
+    nextNumber.set(base, n);
     seen.add(key);
     entry[0] = key;
   }

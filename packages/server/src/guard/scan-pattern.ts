@@ -15,6 +15,12 @@ export interface ScanPattern {
    */
   readonly requires?: string;
   readonly redact?: (match: string, groups: Readonly<Record<string, string | undefined>>) => string | undefined;
+  /**
+   * `redact` may turn a candidate down (a checksum). The regex has moved past a declined candidate, so
+   * such patterns run in passes of their own, after the others: a candidate that fails its check can
+   * then never hide a secret it overlaps ("XX00 AKIA…" read as an IBAN).
+   */
+  readonly checked?: true;
 }
 
 export const redacted = (kind: string): string => `[REDACTED:${kind}]`;

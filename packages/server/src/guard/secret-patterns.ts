@@ -60,6 +60,13 @@ export const SECRET_PATTERNS: readonly ScanPattern[] = [
  * `API-KEY` are one name). Pagination cursors (`next_page_token`) and counters (`max_tokens`) are not here.
  */
 export const CREDENTIAL_FIELDS: ReadonlySet<string> = new Set([
+  // Headers echoed back by debug endpoints carry the plugin's own credential.
+  'authorization',
+  'proxyauthorization',
+  'cookie',
+  'setcookie',
+  'credentials',
+  'passphrase',
   'password',
   'passwd',
   'secret',

@@ -22,18 +22,21 @@ interface Pass {
 }
 
 /**
- * Joins the patterns into as few expressions as possible (one, plus one per `requires` text), so a
- * string is read once or twice whatever the number of kinds. Within an expression the earlier pattern
- * wins at a position, and the passes run in the order their first pattern appears, so more specific
- * patterns (secrets) come first.
+ * Joins the patterns into as few expressions as possible (one per `requires` text, for patterns that
+ * always redact and for checked ones), so a string is read a few times whatever the number of kinds.
+ * Within an expression the earlier pattern wins at a position; the passes run in the order their first
+ * pattern appears, checked patterns last, so more specific patterns (secrets) come first.
  */
 export function textScanner(patterns: readonly ScanPattern[]): TextScanner {
-  const groups = new Map<string, ScanPattern[]>();
-  for (const p of patterns) {
-    const key = p.requires ?? '';
-    groups.set(key, [...(groups.get(key) ?? []), p]);
+  const groups = new Map<string, { requires: string | undefined; members: ScanPattern[] }>();
+  // Patterns that never decline first; checked ones after (see ScanPattern.checked).
+  for (const p of [...patterns.filter((q) => q.checked !== true), ...patterns.filter((q) => q.checked === true)]) {
+    const key = `${p.checked === true ? 'checked' : 'plain'}|${p.requires ?? ''}`;
+    const group = groups.get(key) ?? { requires: p.requires, members: [] };
+    group.members.push(p);
+    groups.set(key, group);
   }
-  const passes = [...groups].map(([requires, members]) => joinedPass(members, requires === '' ? undefined : requires));
+  const passes = [...groups.values()].map(({ requires, members }) => joinedPass(members, requires));
   const minLength = Math.min(Infinity, ...passes.map((p) => p.minLength));
   return {
     minLength,

@@ -1,6 +1,7 @@
 import type { ProgressNotification } from '@modelcontextprotocol/sdk/types.js';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { MAX_PROGRESS_MESSAGE_CHARS, PROGRESS_BURST, PROGRESS_PER_SECOND, progressRelay } from './progress-relay.js';
+import { MAX_PROGRESS_MESSAGE_CHARS } from '../ports/tool-executor.js';
+import { PROGRESS_BURST, PROGRESS_PER_SECOND, progressRelay } from './progress-relay.js';
 
 describe('progressRelay', () => {
   let sent: ProgressNotification['params'][];

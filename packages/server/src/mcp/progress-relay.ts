@@ -1,16 +1,10 @@
 import type { ProgressNotification, ProgressToken } from '@modelcontextprotocol/sdk/types.js';
-import type { ExecutionProgress, ProgressListener } from '../ports/tool-executor.js';
+import { MAX_PROGRESS_MESSAGE_CHARS, type ExecutionProgress, type ProgressListener } from '../ports/tool-executor.js';
 
 /** Sustained rate: at most this many notifications a second per call… */
 export const PROGRESS_PER_SECOND = 10;
 /** …after a short burst, so a quick 0/50/100 of a brief call all get through. */
 export const PROGRESS_BURST = 5;
-/**
- * A plugin's progress `message` passes only up to this length. It is the plugin's own free text and reaches the
- * caller (and maybe its model); the pipeline redacts secrets and personal data in it as in results
- * (pipeline/stages/filter-output.ts), but not the other output filters (injection scoring), so it stays short.
- */
-export const MAX_PROGRESS_MESSAGE_CHARS = 120;
 
 export interface ProgressRelay {
   /** Hand this to the call as its progress callback. */

@@ -43,8 +43,9 @@ export function openCallAudit(deps: PipelineDeps, start: { surface: Surface; req
 export function recordExecution(audit: CallAudit, executed: ExecutedCall): void {
   audit.upstreamStatus = executed.upstream.status;
   const attempts = executed.upstream.attempts ?? 1;
-  // A cache hit (or a call that joined one in flight) sent nothing upstream.
-  tallies.set(audit, { attempts: executed.upstream.cache?.status === 'hit' ? 0 : attempts, limit: null });
+  // A cache hit, or a call that shared one in flight, sent nothing upstream.
+  const sentNothing = executed.upstream.cache?.status === 'hit' || executed.upstream.cache?.status === 'shared';
+  tallies.set(audit, { attempts: sentNothing ? 0 : attempts, limit: null });
   if (attempts > 1) audit.reason = `${audit.reason ?? ''} (after ${attempts} attempts)`.trim();
   const served = servedFromNote(executed.upstream);
   if (served !== undefined) audit.reason = `${audit.reason ?? ''} ${served}`.trim();

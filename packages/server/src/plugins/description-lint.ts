@@ -180,11 +180,15 @@ function nameFindings(tool: LintableTool, context: LintContext, text: string, po
     const plugin = index.plugins.get(word);
     if (plugin !== undefined && plugin !== context.pluginName) found('warn', `mentions the plugin ${plugin}`, match.index, match[0].length);
   }
-  for (const directive of DIRECTIVES) {
-    for (const match of text.matchAll(directive)) {
+  for (const source of DIRECTIVES) {
+    const directive = new RegExp(source.source, source.flags);
+    for (let match = directive.exec(text); match !== null; match = directive.exec(text)) {
       const name = index.tools.get((match[1] ?? '').toLowerCase());
       if (name !== undefined && name !== tool.name && name.startsWith(own)) {
         found('block', `tells the model to call ${name} first`, match.index, match[0].length);
+      } else {
+        // Not a sibling: look again from the next word, so "must use always call x__y" still finds "always call x__y".
+        directive.lastIndex = match.index + 1;
       }
     }
   }

@@ -33,12 +33,14 @@ export class ZonedNow {
   }
 
   at(epochMs: number): { hour: number; minute: number; weekday: number; date: string; epochSeconds: number } {
-    const minute = Math.floor(epochMs / 60_000);
-    if (minute !== this.cachedMinute) {
+    const epochMinute = Math.floor(epochMs / 60_000);
+    if (epochMinute !== this.cachedMinute) {
       this.cachedParts = this.parts(epochMs);
-      this.cachedMinute = minute;
+      this.cachedMinute = epochMinute;
     }
-    return { ...this.cachedParts, epochSeconds: Math.floor(epochMs / 1000) };
+    // Written out, not spread: this runs on every call that has a policy.
+    const { hour, minute, weekday, date } = this.cachedParts;
+    return { hour, minute, weekday, date, epochSeconds: Math.floor(epochMs / 1000) };
   }
 
   /** As Cedar context JSON. */

@@ -20,9 +20,13 @@ export interface UpstreamResult {
   readonly fallback?: FallbackInfo;
 }
 
-/** `hit`: served from cache (or shared with an identical call in flight); `miss`: fetched and stored; `stale`: expired entry served as a fallback. */
+/**
+ * `hit`: served from cache; `shared`: the answer of an identical call that was in flight (sent nothing
+ * upstream; not stored when it was an error); `miss`: fetched (and stored when cacheable); `stale`: an
+ * expired entry served as a fallback.
+ */
 export interface CacheInfo {
-  readonly status: 'hit' | 'miss' | 'stale';
+  readonly status: 'hit' | 'shared' | 'miss' | 'stale';
   readonly ageMs: number;
 }
 
@@ -30,6 +34,14 @@ export interface CacheInfo {
 export type FallbackInfo =
   | { readonly kind: 'stale'; readonly cause: ErrorCode; readonly ageSeconds: number }
   | { readonly kind: 'message'; readonly cause: ErrorCode };
+
+/**
+ * A plugin's progress `message` passes only up to this length; a longer one is dropped (numbers kept)
+ * before anything reads it. It is the plugin's own free text and reaches the caller (and maybe its
+ * model); the pipeline redacts secrets and personal data in it as in results, but not the other output
+ * filters (injection scoring), so it stays short.
+ */
+export const MAX_PROGRESS_MESSAGE_CHARS = 120;
 
 /** One progress report of a running call, as the upstream sent it (MCP `notifications/progress`). */
 export interface ExecutionProgress {

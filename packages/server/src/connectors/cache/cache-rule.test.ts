@@ -13,8 +13,8 @@ const settings: CacheSettings = {
   plugins: { crm: { ttlSeconds: 60, staleIfErrorSeconds: 30 } },
   tools: { crm__shared: { public: true }, crm__off: { ttlSeconds: 0 } },
 };
-const request = (t: Tool, args: Record<string, unknown>, cacheScope?: string): ExecutionRequest => ({
-  plugin: { id: 'p1', name: 'crm' } as Plugin,
+const request = (t: Tool, args: Record<string, unknown>, cacheScope?: string, baseUrl = 'https://crm.example.com'): ExecutionRequest => ({
+  plugin: { id: 'p1', name: 'crm', baseUrl } as Plugin,
   tool: t,
   args,
   timeoutMs: 1000,
@@ -39,6 +39,8 @@ describe('cache rule and key', () => {
     expect(cacheKey(request(tool('read', 'crm__get', 'h2'), { a: 1, b: [1, 2] }, 'alice'), rule)).not.toBe(key);
     expect(cacheKey(request(tool('read'), { a: 2, b: [1, 2] }, 'alice'), rule)).not.toBe(key);
     expect(cacheKey(request(tool('read'), { a: 1 }), rule)).toBeUndefined();
+    // The plugin pointed at another server: its old answers are not this server's.
+    expect(cacheKey(request(tool('read'), { a: 1, b: [1, 2] }, 'alice', 'https://crm-eu.example.com'), rule)).not.toBe(key);
     const shared = { ...rule, public: true };
     expect(cacheKey(request(tool('read'), { a: 1 }, 'alice'), shared)).toBe(cacheKey(request(tool('read'), { a: 1 }, 'bob'), shared));
   });

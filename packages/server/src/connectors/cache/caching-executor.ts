@@ -51,7 +51,7 @@ export class CachingExecutor implements ToolExecutor, StaleResults {
       this.counts.coalesced += 1;
       // The waiter made no upstream call of its own, so it does not report the leader's attempts.
       const { attempts: _attempts, ...shared } = await running;
-      return { ...shared, cache: { status: 'hit', ageMs: 0 } };
+      return { ...shared, cache: { status: 'shared', ageMs: 0 } };
     }
     this.counts.misses += 1;
     const call = this.fetchAndStore(req, key, rule).finally(() => this.inFlight.delete(key));

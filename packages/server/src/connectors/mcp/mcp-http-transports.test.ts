@@ -67,6 +67,9 @@ describe.each([
     expect(err.code).toBe('EGRESS_BLOCKED');
     expect(upstream.status().status).toBe('down');
     expect(upstream.status().lastError?.code).toBe('EGRESS_BLOCKED');
+    // Calls keep the refusal's code, so no fallback answers for it as if the server were merely down.
+    const call = await failure(upstream.callTool('echo', { message: 'x' }, { timeoutMs: 1_000 }));
+    expect(call.code).toBe('EGRESS_BLOCKED');
   });
 });
 

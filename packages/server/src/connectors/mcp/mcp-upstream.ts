@@ -249,7 +249,12 @@ export class McpUpstream {
   private async readyLink(timeoutMs: number): Promise<McpLink> {
     if (this.state === 'starting') await this.waitUntilReady(timeoutMs, { failFast: true });
     const link = this.link;
-    if (this.state !== 'ready' || link === undefined || link.isBroken) throw this.notRunning();
+    if (this.state !== 'ready' || link === undefined || link.isBroken) {
+      // A server the egress policy refused stays refused: never reported as merely unreachable, which a
+      // fallback would answer for.
+      if (this.state === 'down' && this.lastError?.error.code === 'EGRESS_BLOCKED') throw this.lastError.error;
+      throw this.notRunning();
+    }
     return link;
   }
 

@@ -35,5 +35,7 @@ describe('retry predicate', () => {
     expect(isBreakerFailure(new GatewayError('UPSTREAM_ERROR', { details: { status: 500 } }))).toBe(true);
     expect(isBreakerFailure(new GatewayError('EGRESS_BLOCKED'))).toBe(false);
     expect(isBreakerFailure(new GatewayError('INTERNAL'))).toBe(false);
+    // A refused redirect is the egress policy, not an outage.
+    expect(isBreakerFailure(new GatewayError('UPSTREAM_REDIRECT'))).toBe(false);
   });
 });

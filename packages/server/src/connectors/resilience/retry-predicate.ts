@@ -25,7 +25,11 @@ export function isRetryableFailure(err: unknown): boolean {
   return typeof status === 'number' && RETRYABLE_STATUSES.has(status);
 }
 
-/** What counts against a plugin's breaker: the upstream failed, not the caller's request or the tool's own answer. */
+/**
+ * What counts against a plugin's breaker: the upstream failed, not the caller's request or the tool's own
+ * answer. A refused redirect is the egress policy at work, not an outage: opening the circuit on it would
+ * turn the refusal into UPSTREAM_CIRCUIT_OPEN, which a fallback may answer.
+ */
 export function isBreakerFailure(err: unknown): boolean {
-  return err instanceof GatewayError && err.code.startsWith('UPSTREAM_');
+  return err instanceof GatewayError && err.code.startsWith('UPSTREAM_') && err.code !== 'UPSTREAM_REDIRECT';
 }

@@ -1,5 +1,5 @@
 import { GatewayError } from '../../core/gateway-error.js';
-import type { ExecutionProgress, ProgressListener } from '../../ports/tool-executor.js';
+import { MAX_PROGRESS_MESSAGE_CHARS, type ExecutionProgress, type ProgressListener } from '../../ports/tool-executor.js';
 import type { ExecutedCall, ResolvedCall, ToolCallResult } from '../call-types.js';
 import type { PipelineDeps } from '../pipeline-deps.js';
 
@@ -56,6 +56,9 @@ export function filteredProgress(deps: PipelineDeps, call: ResolvedCall, listene
   const filter = deps.outputFilter.forTool(call.plugin.name, call.tool.name);
   return (update: ExecutionProgress) => {
     if (update.message === undefined) return listener(update);
+    const { message: _unfiltered, ...numbers } = update;
+    // Too long to pass anyway: dropped before the filter reads it, so a chatty plugin costs nothing.
+    if (update.message.length > MAX_PROGRESS_MESSAGE_CHARS) return listener(numbers);
     let message: string | undefined;
     try {
       const filtered = filter.filter(update.message);
@@ -63,7 +66,6 @@ export function filteredProgress(deps: PipelineDeps, call: ResolvedCall, listene
     } catch {
       // A progress listener must not throw; a message the filter could not read is not sent (fail closed).
     }
-    const { message: _unfiltered, ...numbers } = update;
     listener(message === undefined ? numbers : { ...numbers, message });
   };
 }
