@@ -218,7 +218,7 @@ describe('response cache and fallbacks', () => {
         fallback: { kind: 'stale', cause: 'UPSTREAM_UNREACHABLE', ageSeconds: 61 },
       });
       const [event] = await auditFor(t, 'cached__flaky');
-      expect(event.outcome).toBe('success');
+      expect(event).toMatchObject({ outcome: 'success', errorCode: 'UPSTREAM_UNREACHABLE' });
       expect(event.reason).toContain('(fallback: stale cached result, 61 s old, after UPSTREAM_UNREACHABLE)');
 
       advance(300_000); // 361 s old: past ttl + staleIfErrorSeconds
@@ -248,7 +248,7 @@ describe('response cache and fallbacks', () => {
     });
     expect(seen('/down')).toBe(2);
     const [event] = await auditFor(t, 'down__down');
-    expect(event).toMatchObject({ outcome: 'tool_error', decision: 'allow' });
+    expect(event).toMatchObject({ outcome: 'tool_error', decision: 'allow', errorCode: 'UPSTREAM_CIRCUIT_OPEN' });
     expect(event.reason).toContain('(fallback: configured message after UPSTREAM_CIRCUIT_OPEN)');
 
     // Half-open after 30 s on the gateway's clock, with no real waiting.

@@ -49,6 +49,8 @@ export function recordExecution(audit: CallAudit, executed: ExecutedCall): void 
   if (attempts > 1) audit.reason = `${audit.reason ?? ''} (after ${attempts} attempts)`.trim();
   const served = servedFromNote(executed.upstream);
   if (served !== undefined) audit.reason = `${audit.reason ?? ''} ${served}`.trim();
+  // A fallback answered for a failure: the record keeps the failure's code, so searches and metrics by code find it.
+  if (executed.upstream.fallback !== undefined) audit.errorCode = executed.upstream.fallback.cause;
 }
 
 /** What the output filter redacted, by kind and count; the values themselves are never recorded. */
