@@ -5,6 +5,7 @@ import { StreamableHTTPClientTransport, StreamableHTTPError } from '@modelcontex
 import { McpError, ToolListChangedNotificationSchema } from '@modelcontextprotocol/sdk/types.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fixtureStdio, waitFor } from '../src/connectors/mcp/fixtures/mcp-test-servers.js';
+import { encodeCursor } from '../src/mcp/tool-list-cursor.js';
 import { auditFor, createCaller, startTestGateway, type TestGateway } from './support/test-gateway.js';
 
 const specPath = fileURLToPath(new URL('../../../examples/orders/openapi.yaml', import.meta.url));
@@ -240,6 +241,22 @@ describe('the MCP endpoint /mcp', () => {
     expect(stateless.status).toBe(200);
     expect(stateless.body.result.tools).toHaveLength(2);
     expect(stateless.headers.get('mcp-session-id')).toBeNull();
+  });
+
+  it("continues a listing after the cursor's tool even when that tool is gone, on /mcp and on /mcp/{plugin}", async () => {
+    const rest: string[] = (await t.api('GET', '/v1/tools', { key: agent.key })).body.tools.map((x: { name: string }) => x.name);
+    // A cursor naming a tool that does not exist (removed, or never visible) continues after where it would sort.
+    const gone = 'shop__get_order_zzz';
+    const expected = rest.filter((name) => name.localeCompare(gone) > 0).slice(0, 2);
+    const page = await post('/mcp', JSON.stringify({ ...LIST, params: { cursor: encodeCursor(gone) } }));
+    expect(page.body.result.tools.map((x: { name: string }) => x.name).filter((n: string) => n !== 'toolgate_approval_status')).toEqual(
+      expected,
+    );
+    const shop = rest.filter((name) => name.startsWith('shop__')).map((name) => name.slice('shop__'.length));
+    const scoped = await post('/mcp/shop', JSON.stringify({ ...LIST, params: { cursor: encodeCursor('get_order_zzz') } }));
+    expect(scoped.body.result.tools.map((x: { name: string }) => x.name).filter((n: string) => n !== 'toolgate_approval_status')).toEqual(
+      shop.filter((name) => name.localeCompare('get_order_zzz') > 0).slice(0, 2),
+    );
   });
 
   it("serves one plugin's tools under their own names on /mcp/{plugin}, with its labelled instructions", async () => {

@@ -1,15 +1,16 @@
 import { ErrorCode, McpError, type CallToolResult, type ListToolsResult } from '@modelcontextprotocol/sdk/types.js';
 import { ERRORS } from '../core/errors.js';
 import { GatewayError, toGatewayError } from '../core/gateway-error.js';
-import { listTools } from '../pipeline/list-tools.js';
+import { listToolsAfter } from '../pipeline/list-tools.js';
 import { runToolCall } from '../pipeline/run-tool-call.js';
 import { renderTools } from '../plugins/targets/render-tools.js';
+import type { CatalogEntry } from '../ports/tool-catalog.js';
 import type { ProgressListener } from '../ports/tool-executor.js';
 import { APPROVAL_STATUS_TOOL, approvalPendingResult, approvalStatusCall, approvalStatusToolDefinition } from './approval-status-tool.js';
 import { mcpErrorMessage, toCallToolResult } from './call-tool-result.js';
 import { endpointTools, fullToolName } from './endpoint-tools.js';
 import type { McpServices } from './mcp-services.js';
-import { decodeCursor, pageAfter } from './tool-list-cursor.js';
+import { decodeCursor, encodeCursor } from './tool-list-cursor.js';
 
 /** One MCP request: who asks, on which endpoint. Credentials are checked again by the pipeline on every use. */
 export interface McpRequestContext {
@@ -47,11 +48,22 @@ export async function listToolsPage(ctx: McpRequestContext, cursor: string | und
   const { pipeline, settings } = ctx.services;
   let visible;
   try {
-    visible = await listTools(pipeline, { credential: ctx.credential, surface: 'mcp', requestId: ctx.requestId });
+    // On a plugin's endpoint the cursor holds a bare name; the prefix is constant there, so the full name orders the same.
+    visible = await listToolsAfter(
+      pipeline,
+      { credential: ctx.credential, surface: 'mcp', requestId: ctx.requestId },
+      {
+        after: after === undefined ? undefined : fullToolName(ctx.scope, after),
+        size: settings.pageSize,
+        ...(ctx.scope !== '' ? { include: (entry: CatalogEntry) => entry.plugin.name === ctx.scope } : {}),
+      },
+    );
   } catch (err) {
     throw toMcpError(toGatewayError(err), ctx.requestId);
   }
-  const { page, nextCursor } = pageAfter(endpointTools(visible.entries, ctx.scope), after, settings.pageSize);
+  const page = endpointTools(visible.entries, ctx.scope);
+  const last = page.at(-1);
+  const nextCursor = visible.more && last !== undefined ? encodeCursor(last.name) : undefined;
   const rendered = renderTools(
     'mcp',
     page.map(({ name, entry }) => ({ ...entry.tool, name })),

@@ -17,16 +17,3 @@ export function decodeCursor(cursor: string): string | undefined {
   // Round-trip check: rejects non-canonical encodings and bytes that were not valid UTF-8.
   return encodeCursor(text.slice(PREFIX.length)) === cursor ? text.slice(PREFIX.length) : undefined;
 }
-
-/** One page of `items` (sorted by `localeCompare` of their names) after the named one, and the next cursor. */
-export function pageAfter<T extends { readonly name: string }>(
-  items: readonly T[],
-  after: string | undefined,
-  size: number,
-): { page: T[]; nextCursor?: string } {
-  const start = after === undefined ? 0 : items.findIndex((item) => item.name.localeCompare(after) > 0);
-  if (start === -1) return { page: [] };
-  const page = items.slice(start, start + size);
-  const last = page[page.length - 1];
-  return start + size < items.length && last !== undefined ? { page, nextCursor: encodeCursor(last.name) } : { page };
-}
