@@ -19,9 +19,12 @@ export function pluginPrefix(plugin: string): string {
 export function endpointTools(visible: readonly CatalogEntry[], scope: string): EndpointTool[] {
   if (scope === '') return visible.map((entry) => ({ name: entry.tool.name, entry }));
   const prefix = pluginPrefix(scope);
-  return visible
-    .filter((entry) => entry.plugin.name === scope && entry.tool.name.startsWith(prefix))
-    .map((entry) => ({ name: entry.tool.name.slice(prefix.length), entry }));
+  return visible.filter((entry) => inScope(entry, scope)).map((entry) => ({ name: entry.tool.name.slice(prefix.length), entry }));
+}
+
+/** Whether an endpoint serves an entry: every tool on `/mcp`, the plugin's own on `/mcp/{plugin}`. */
+export function inScope(entry: CatalogEntry, scope: string): boolean {
+  return scope === '' || (entry.plugin.name === scope && entry.tool.name.startsWith(pluginPrefix(scope)));
 }
 
 /** Our tool name for a name a client sent to an endpoint. */

@@ -8,7 +8,7 @@ import type { CatalogEntry } from '../ports/tool-catalog.js';
 import type { ProgressListener } from '../ports/tool-executor.js';
 import { APPROVAL_STATUS_TOOL, approvalPendingResult, approvalStatusCall, approvalStatusToolDefinition } from './approval-status-tool.js';
 import { mcpErrorMessage, toCallToolResult } from './call-tool-result.js';
-import { endpointTools, fullToolName } from './endpoint-tools.js';
+import { endpointTools, fullToolName, inScope } from './endpoint-tools.js';
 import type { McpServices } from './mcp-services.js';
 import { decodeCursor, encodeCursor } from './tool-list-cursor.js';
 
@@ -55,7 +55,8 @@ export async function listToolsPage(ctx: McpRequestContext, cursor: string | und
       {
         after: after === undefined ? undefined : fullToolName(ctx.scope, after),
         size: settings.pageSize,
-        ...(ctx.scope !== '' ? { include: (entry: CatalogEntry) => entry.plugin.name === ctx.scope } : {}),
+        // The same narrowing as endpointTools, so every tool the page counts is one it shows.
+        ...(ctx.scope !== '' ? { include: (entry: CatalogEntry) => inScope(entry, ctx.scope) } : {}),
       },
     );
   } catch (err) {
