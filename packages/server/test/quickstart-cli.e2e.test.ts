@@ -27,7 +27,8 @@ describe('quick start and CLI', () => {
     server = spawnCli(['serve', '--config', config]);
     server.stdout?.on('data', (d: Buffer) => (banner += d.toString()));
     const deadline = Date.now() + 30_000;
-    while (!/curl -s -X POST/.test(banner) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+    // Wait for the whole curl, body line included: stdout may arrive in pieces on a busy machine.
+    while (!/curl -s -X POST[\s\S]*-d '.+'/.test(banner) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
     url = /Toolgate is running at (\S+)/.exec(banner)?.[1] ?? '';
     key = /export TOOLGATE_API_KEY=(\S+)/.exec(banner)?.[1] ?? '';
   }, 40_000);
