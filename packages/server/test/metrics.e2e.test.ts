@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLoopbackServer, type LoopbackServer } from '../src/connectors/fixtures/loopback-server.js';
 import { runToolCall } from '../src/pipeline/run-tool-call.js';
 import { auditFor, createCaller, startTestGateway, type TestGateway } from './support/test-gateway.js';
+import { okOperation } from './support/ok-operation.js';
 
 /** The value of one series in a Prometheus text exposition, matched on its exact label set; 0 when absent. */
 function sample(text: string, name: string, labels: Record<string, string> = {}): number {
@@ -15,8 +16,7 @@ function sample(text: string, name: string, labels: Record<string, string> = {})
   return 0;
 }
 
-const op = (operationId: string) => ({ get: { operationId, responses: { '200': { description: 'ok' } } } });
-const spec = { openapi: '3.1.0', info: { title: 'Shop', version: '1' }, paths: { '/ok': op('ok'), '/fail': op('fail') } };
+const spec = { openapi: '3.1.0', info: { title: 'Shop', version: '1' }, paths: { '/ok': okOperation('ok'), '/fail': okOperation('fail') } };
 
 async function addPlugin(t: TestGateway, name: string, upstream: LoopbackServer): Promise<void> {
   const body = { name, spec: JSON.stringify(spec), baseUrl: upstream.origin, allowPrivateNetwork: true, timeoutMs: 2000 };

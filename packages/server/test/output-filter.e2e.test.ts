@@ -6,6 +6,7 @@ import type { Progress } from '@modelcontextprotocol/sdk/types.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fixtureStdio } from '../src/connectors/mcp/fixtures/mcp-test-servers.js';
 import { auditFor, createCaller, startTestGateway, type TestGateway } from './support/test-gateway.js';
+import { okOperation } from './support/ok-operation.js';
 
 // Built from parts so repository secret scanners do not flag this file.
 const AWS_KEY = ['AKIA', 'IOSFODNN7EXAMPLE'].join('');
@@ -29,12 +30,11 @@ async function startLeakyUpstream(): Promise<{ url: string; spec: Record<string,
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  const op = (operationId: string) => ({ get: { operationId, responses: { '200': { description: 'ok' } } } });
   const spec = {
     openapi: '3.1.0',
     info: { title: 'Leaky', version: '1' },
     servers: [{ url }],
-    paths: { '/record': op('getRecord'), '/blocked': op('getBlocked'), '/note': op('getNote') },
+    paths: { '/record': okOperation('getRecord'), '/blocked': okOperation('getBlocked'), '/note': okOperation('getNote') },
   };
   return { url, spec, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
 }

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLoopbackServer, type LoopbackServer } from '../src/connectors/fixtures/loopback-server.js';
 import { auditFor, createCaller, startTestGateway, type TestGateway } from './support/test-gateway.js';
+import { okOperation } from './support/ok-operation.js';
 
 /** Per-plugin retry, circuit breaker and bulkhead against a real loopback upstream that misbehaves. */
 describe('upstream resilience', () => {
@@ -10,15 +11,14 @@ describe('upstream resilience', () => {
   let failing = true;
   const resetsSeen = new Set<string>();
 
-  const op = (method: 'get' | 'post', operationId: string) => ({ [method]: { operationId, responses: { '200': { description: 'ok' } } } });
   const spec = {
     openapi: '3.1.0',
     info: { title: 'Faulty', version: '1' },
     paths: {
-      '/hang': op('get', 'hang'),
-      '/hang-write': op('post', 'hang_write'),
-      '/reset-once': op('get', 'reset_once'),
-      '/flip': op('get', 'flip'),
+      '/hang': okOperation('hang'),
+      '/hang-write': okOperation('hang_write', 'post'),
+      '/reset-once': okOperation('reset_once'),
+      '/flip': okOperation('flip'),
     },
   };
 

@@ -4,6 +4,7 @@ import type { ServerResponse } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLoopbackServer, type LoopbackServer } from '../src/connectors/fixtures/loopback-server.js';
 import { auditFor, createCaller, startTestGateway, type TestGateway } from './support/test-gateway.js';
+import { okOperation } from './support/ok-operation.js';
 
 /** How one response of the dripping upstream ended: `finished` is false when the gateway hung up first. */
 interface Ending {
@@ -29,16 +30,15 @@ describe('slow-drip upstreams', () => {
   let caller: { key: string };
   const endings: Ending[] = [];
 
-  const op = (method: 'get' | 'post', operationId: string) => ({ [method]: { operationId, responses: { '200': { description: 'ok' } } } });
   const spec = {
     openapi: '3.1.0',
     info: { title: 'Drips', version: '1' },
     paths: {
-      '/drip-slow': op('get', 'drip_slow'),
-      '/drip-fast': op('get', 'drip_fast'),
-      '/drip-big': op('get', 'drip_big'),
-      '/late-headers': op('post', 'late_headers'),
-      '/status-line': op('get', 'status_line'),
+      '/drip-slow': okOperation('drip_slow'),
+      '/drip-fast': okOperation('drip_fast'),
+      '/drip-big': okOperation('drip_big'),
+      '/late-headers': okOperation('late_headers', 'post'),
+      '/status-line': okOperation('status_line'),
     },
   };
 

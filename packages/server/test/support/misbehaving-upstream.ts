@@ -1,5 +1,6 @@
 import { createServer, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { okOperation } from './ok-operation.js';
 
 /**
  * A real loopback upstream that misbehaves on purpose: hangs, fails, redirects, answers huge.
@@ -41,16 +42,15 @@ export async function startMisbehavingUpstream(): Promise<MisbehavingUpstream> {
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  const op = (operationId: string) => ({ get: { operationId, responses: { '200': { description: 'ok' } } } });
   const spec = {
     openapi: '3.1.0',
     info: { title: 'Misbehaving', version: '1' },
     servers: [{ url }],
     paths: {
-      '/hang': op('hang'),
-      '/fail': op('fail'),
-      '/redirect': op('redirect'),
-      '/big': op('big'),
+      '/hang': okOperation('hang'),
+      '/fail': okOperation('fail'),
+      '/redirect': okOperation('redirect'),
+      '/big': okOperation('big'),
       '/echo': {
         get: {
           operationId: 'echo',
