@@ -1,5 +1,6 @@
 import type { IncomingHttpHeaders, ServerResponse } from 'node:http';
 import { SUPPORTED_PROTOCOL_VERSIONS } from '@modelcontextprotocol/sdk/types.js';
+import { isRecord } from '../plugins/json-value.js';
 import { callTool, type McpRequestContext } from './tool-handlers.js';
 
 /** A `tools/call` request the gateway answers itself. */
@@ -10,10 +11,6 @@ export interface PlainToolCall {
 }
 
 const PARAM_KEYS = new Set(['name', 'arguments', '_meta']);
-
-function isPlainObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 /**
  * The hot request of /mcp is one `tools/call` without a progress token. Building an SDK `Server` and a
@@ -27,16 +24,16 @@ export function asPlainToolCall(message: unknown, headers: IncomingHttpHeaders):
   if (!accept.includes('application/json') || !accept.includes('text/event-stream')) return undefined;
   const version = headers['mcp-protocol-version'];
   if (version !== undefined && !SUPPORTED_PROTOCOL_VERSIONS.includes(String(version))) return undefined;
-  if (!isPlainObject(message) || message['jsonrpc'] !== '2.0' || message['method'] !== 'tools/call') return undefined;
+  if (!isRecord(message) || message['jsonrpc'] !== '2.0' || message['method'] !== 'tools/call') return undefined;
   const id = message['id'];
   if (typeof id !== 'string' && !(typeof id === 'number' && Number.isSafeInteger(id))) return undefined;
   const params = message['params'];
-  if (!isPlainObject(params) || typeof params['name'] !== 'string') return undefined;
+  if (!isRecord(params) || typeof params['name'] !== 'string') return undefined;
   if (Object.keys(params).some((key) => !PARAM_KEYS.has(key))) return undefined;
   const args = params['arguments'];
-  if (args !== undefined && !isPlainObject(args)) return undefined;
+  if (args !== undefined && !isRecord(args)) return undefined;
   const meta = params['_meta'];
-  if (meta !== undefined && (!isPlainObject(meta) || 'progressToken' in meta)) return undefined;
+  if (meta !== undefined && (!isRecord(meta) || 'progressToken' in meta)) return undefined;
   return { id, name: params['name'], args };
 }
 

@@ -28,7 +28,7 @@ const SCALARS: ReadonlyMap<string, ArgShape> = new Map<string, ArgShape>([
 ]);
 
 /** Names Cedar's JSON reads as escapes (`{"__entity": …}`); an argument so named could forge a value. */
-const RESERVED = /^__(entity|extn|expr)$/;
+export const CEDAR_ESCAPE_KEY = /^__(entity|extn|expr)$/;
 
 /**
  * The record shape of an object schema: declared properties only, required ones required. Unsupported
@@ -46,7 +46,7 @@ export function recordShapeOf(
   if (isNode(props)) {
     for (const [name, sub] of Object.entries(props)) {
       const subPath = path === '' ? name : `${path}.${name}`;
-      if (RESERVED.test(name)) {
+      if (CEDAR_ESCAPE_KEY.test(name)) {
         omitted.push({ path: subPath, reason: 'name reserved by Cedar' });
         continue;
       }

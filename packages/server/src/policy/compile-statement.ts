@@ -17,6 +17,7 @@ import {
   type EntityUid,
   type LikePattern,
 } from './cedar-js-values.js';
+import { CEDAR_ESCAPE_KEY } from './arg-shape.js';
 
 /** One authorization request as the compiled statements read it (built once per call, shared by all statements). */
 export interface JsRequest {
@@ -221,7 +222,7 @@ function expr(e: unknown): Fn {
     }
     case 'Record': {
       const attrs = Object.entries(node(body)).map(([k, v]) => {
-        if (/^__(entity|extn|expr)$/.test(k)) throw new NotCompilable(`record key ${k} is reserved`);
+        if (CEDAR_ESCAPE_KEY.test(k)) throw new NotCompilable(`record key ${k} is reserved`);
         return [k, expr(v)] as const;
       });
       return (r) => {

@@ -2,6 +2,7 @@ import type { PrincipalAttributeTypes } from './cedar-schema.js';
 import { CedarEvalError, NeedsCedar } from './cedar-js-values.js';
 import { compileStatement, type JsRequest, type StatementCheck } from './compile-statement.js';
 import type { PolicyStatement } from './policy-statements.js';
+import { CEDAR_ESCAPE_KEY } from './arg-shape.js';
 
 /** A tool's statements compiled to JavaScript, in the same order as `CompiledToolPolicies.ordered`. */
 export interface JsPolicySet {
@@ -23,7 +24,7 @@ export function compileJsPolicySet(
   statements: readonly PolicyStatement[],
   attributeTypes: PrincipalAttributeTypes,
 ): { ok: true; set: JsPolicySet } | { ok: false; why: string } {
-  const reserved = Object.keys(attributeTypes).find((name) => /^__(entity|extn|expr)$/.test(name));
+  const reserved = Object.keys(attributeTypes).find((name) => CEDAR_ESCAPE_KEY.test(name));
   if (reserved !== undefined) return { ok: false, why: `principal attribute ${reserved} is a Cedar JSON escape` };
   const checks: { statement: PolicyStatement; check: StatementCheck }[] = [];
   for (const statement of statements) {

@@ -56,12 +56,12 @@ export class PluginCircuit {
     this.bulkhead.onReject(() => logger.warn({ plugin, ...limits.bulkhead }, 'bulkhead full: call refused'));
   }
 
-  /** The retry policy of one tool: its own when it overrides the plugin's retry limits. */
-  retryFor(toolName: string, own: RetryLimits | undefined): RetryPolicy {
+  /** The retry policy of one tool: its own overrides field by field over the plugin's limits, built once per tool. */
+  retryFor(toolName: string, own: Partial<RetryLimits> | undefined): RetryPolicy {
     if (own === undefined) return this.retry;
     let policy = this.toolRetries.get(toolName);
     if (policy === undefined) {
-      policy = this.retryPolicy(own);
+      policy = this.retryPolicy({ ...this.limits.retry, ...own });
       this.toolRetries.set(toolName, policy);
     }
     return policy;

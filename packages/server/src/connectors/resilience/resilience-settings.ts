@@ -42,12 +42,6 @@ export function limitsFor(settings: ResilienceSettings, pluginName: string): Res
   };
 }
 
-/** The retry limits a tool overrides, over its plugin's; undefined when the tool has none of its own. */
-export function toolRetryFor(settings: ResilienceSettings, pluginName: string, toolName: string): RetryLimits | undefined {
-  const own = settings.tools?.[toolName]?.retry;
-  return own === undefined ? undefined : { ...limitsFor(settings, pluginName).retry, ...own };
-}
-
 /** The tool's own timeout when it has one, else the plugin's. */
 export function timeoutFor(settings: ResilienceSettings, toolName: string, pluginTimeoutMs: number): number {
   return settings.tools?.[toolName]?.timeoutMs ?? pluginTimeoutMs;

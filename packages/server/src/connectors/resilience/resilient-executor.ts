@@ -5,7 +5,7 @@ import type { Clock } from '../../ports/clock.js';
 import type { Logger } from '../../ports/logger.js';
 import type { ExecutionRequest, ToolExecutor, UpstreamResult } from '../../ports/tool-executor.js';
 import { PluginCircuit } from './plugin-circuit.js';
-import { limitsFor, timeoutFor, toolRetryFor, type ResilienceSettings } from './resilience-settings.js';
+import { limitsFor, timeoutFor, type ResilienceSettings } from './resilience-settings.js';
 import { isSafeToRetry } from './retry-predicate.js';
 
 /**
@@ -29,7 +29,6 @@ export class ResilientExecutor implements ToolExecutor, CircuitStates {
     const { plugin, tool } = given;
     const circuit = this.circuitOf(plugin.name);
     const req = { ...given, timeoutMs: timeoutFor(this.settings, tool.name, given.timeoutMs) };
-    const retry = circuit.retryFor(tool.name, toolRetryFor(this.settings, plugin.name, tool.name));
     let attempts = 0;
     try {
       const attempt = (): Promise<UpstreamResult> =>
@@ -37,7 +36,9 @@ export class ResilientExecutor implements ToolExecutor, CircuitStates {
           attempts += 1;
           return this.inner.execute(req);
         });
-      const result = await circuit.bulkhead.execute(() => (isSafeToRetry(tool) ? retry.execute(attempt) : attempt()));
+      const result = await circuit.bulkhead.execute(() =>
+        isSafeToRetry(tool) ? circuit.retryFor(tool.name, this.settings.tools?.[tool.name]?.retry).execute(attempt) : attempt(),
+      );
       return attempts > 1 ? { ...result, attempts } : result;
     } catch (err) {
       throw this.translate(err, circuit, attempts);
