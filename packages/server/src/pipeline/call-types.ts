@@ -68,7 +68,7 @@ export interface ApprovedCall extends AdmittedCall {
 export type Clearance = 'not_required' | { readonly approvalId: string };
 
 export interface ExecutedCall extends ApprovedCall {
-  readonly upstream: UpstreamResult & { readonly truncated?: boolean };
+  readonly upstream: UpstreamResult;
 }
 
 /** What every surface maps back to its own format. */

@@ -13,8 +13,7 @@ export async function listTools(
   deps: PipelineDeps,
   req: Pick<CallRequest, 'credential' | 'surface' | 'requestId'>,
 ): Promise<{ principal: Principal; entries: CatalogEntry[] }> {
-  const { principal } = await authenticate(deps, { ...req, toolName: '', args: undefined });
-  const entries = deps.catalog.list().filter((entry) => toolVisibility(deps, principal, entry).visible);
+  const { principal, entries } = await listToolsAfter(deps, req, { after: undefined, size: Number.POSITIVE_INFINITY });
   return { principal, entries };
 }
 

@@ -14,6 +14,8 @@ export interface UpstreamResult {
   readonly toolError?: boolean;
   /** How many times the call was sent upstream, when it was retried (more than 1). */
   readonly attempts?: number;
+  /** The upstream sent more than `maxResponseBytes`; `body` is what was read so far (connectors always say). */
+  readonly truncated?: boolean;
   /** Set when the response cache served or stored the result (read tools with a configured TTL). */
   readonly cache?: CacheInfo;
   /** Set when the upstream failed and a configured fallback answered instead. */

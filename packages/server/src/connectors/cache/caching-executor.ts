@@ -89,6 +89,5 @@ export class CachingExecutor implements ToolExecutor, StaleResults {
 
 /** Errors of any kind are never stored: an error status, a tool-reported error, or a body cut to the size limit. */
 function isCacheable(result: UpstreamResult): boolean {
-  const truncated = (result as { readonly truncated?: unknown }).truncated === true;
-  return result.status < 400 && result.toolError !== true && !truncated && result.fallback === undefined;
+  return result.status < 400 && result.toolError !== true && result.truncated !== true && result.fallback === undefined;
 }
