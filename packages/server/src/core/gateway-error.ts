@@ -30,6 +30,12 @@ export class GatewayError extends Error {
   get httpStatus(): number {
     return ERRORS[this.code].http;
   }
+
+  /** The status the upstream answered, when the error carries one (`details.status`, e.g. UPSTREAM_ERROR). */
+  get upstreamStatus(): number | undefined {
+    const status = this.details?.['status'];
+    return typeof status === 'number' ? status : undefined;
+  }
 }
 
 /** Converts any thrown value into a GatewayError; unknown values become INTERNAL. */

@@ -67,12 +67,11 @@ export function recordFailure(audit: CallAudit, err: GatewayError): void {
   const decision: AuditDecision =
     err.code === 'OUTPUT_BLOCKED' ? 'deny' : ranUpstream ? 'allow' : APPROVAL_STOPS.has(err.code) ? 'approval_required' : 'deny';
   const outcome: AuditOutcome = ranUpstream ? 'error' : 'not_run';
-  const status = err.details?.['status'];
   audit.decision = decision;
   audit.outcome = outcome;
   audit.errorCode = err.code;
   audit.reason = err.reason ?? err.message;
-  if (typeof status === 'number') audit.upstreamStatus = status;
+  if (err.upstreamStatus !== undefined) audit.upstreamStatus = err.upstreamStatus;
   const limit = err.details?.['limit'];
   if (ranUpstream && !tallies.has(audit)) {
     tallies.set(audit, { attempts: err.attempts ?? 1, limit: null });

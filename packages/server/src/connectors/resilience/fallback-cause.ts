@@ -8,6 +8,6 @@ const UNAVAILABLE: ReadonlySet<ErrorCode> = new Set(['UPSTREAM_UNREACHABLE', 'UP
 export function fallbackCause(err: unknown): ErrorCode | undefined {
   if (!(err instanceof GatewayError)) return undefined;
   if (UNAVAILABLE.has(err.code)) return err.code;
-  const status = err.details?.['status'];
-  return err.code === 'UPSTREAM_ERROR' && typeof status === 'number' && status >= 500 ? err.code : undefined;
+  const status = err.upstreamStatus;
+  return err.code === 'UPSTREAM_ERROR' && status !== undefined && status >= 500 ? err.code : undefined;
 }

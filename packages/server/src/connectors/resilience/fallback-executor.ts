@@ -1,4 +1,3 @@
-import { ERRORS } from '../../core/errors.js';
 import type { GatewayError } from '../../core/gateway-error.js';
 import type { ExecutionRequest, ToolExecutor, UpstreamResult } from '../../ports/tool-executor.js';
 import { fallbackCause } from './fallback-cause.js';
@@ -53,6 +52,5 @@ export class FallbackExecutor implements ToolExecutor {
 
 /** The status the caller would have got without the fallback: the upstream's 5xx, else the error's own. */
 function statusOf(err: GatewayError): number {
-  const status = err.details?.['status'];
-  return typeof status === 'number' ? status : ERRORS[err.code].http;
+  return err.upstreamStatus ?? err.httpStatus;
 }

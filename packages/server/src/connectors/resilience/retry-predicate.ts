@@ -21,8 +21,8 @@ export function isRetryableFailure(err: unknown): boolean {
   if (!(err instanceof GatewayError)) return false;
   if (err.code === 'UPSTREAM_UNREACHABLE' || err.code === 'UPSTREAM_TIMEOUT') return true;
   if (err.code !== 'UPSTREAM_ERROR') return false;
-  const status = err.details?.['status'];
-  return typeof status === 'number' && RETRYABLE_STATUSES.has(status);
+  const status = err.upstreamStatus;
+  return status !== undefined && RETRYABLE_STATUSES.has(status);
 }
 
 /**
